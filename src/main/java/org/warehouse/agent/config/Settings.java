@@ -1,0 +1,71 @@
+package org.warehouse.agent.config;
+
+import java.net.URI;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/** The validated, immutable contents of agent.yml. */
+public record Settings(
+    Path source,
+    Duration interval,
+    Duration splay,
+    Duration firstRunDelay,
+    Duration runTimeout,
+    Duration resourceTimeout,
+    Duration lockTimeout,
+    List<Repository> repositories,
+    List<PackageSpec> packages,
+    List<ConfigFile> configFiles,
+    List<Service> services,
+    Attributes attributes,
+    Apt apt,
+    Path stateDir,
+    Path runDir,
+    Path secretsDir,
+    int historyLimit,
+    String metricsListen) {
+
+  /** An apt repository the agent manages a source entry and keyring for. */
+  public record Repository(
+      String name,
+      URI uri,
+      String suite,
+      List<String> components,
+      Path signedBy,
+      Duration pollTimeout) {}
+
+  /** A package kept at the newest version, or pinned to {@code version}. */
+  public record PackageSpec(String name, Optional<String> pinnedVersion) {
+    public boolean isPinned() {
+      return pinnedVersion.isPresent();
+    }
+  }
+
+  /** A file rendered from an attribute subtree. */
+  public record ConfigFile(Path path, String attribute, String owner, String group, int mode) {}
+
+  /** A systemd unit restarted when something it subscribes to changes. */
+  public record Service(
+      String name, List<String> restartOn, Optional<URI> healthUrl, Duration healthTimeout) {
+
+    /** The unit name with its type suffix, as systemctl wants it. */
+    public String unit() {
+      return name.contains(".") ? name : name + ".service";
+    }
+  }
+
+  /** Inline attribute levels and the attribute files between them. */
+  public record Attributes(
+      Map<String, Object> defaults, List<Path> files, Map<String, Object> overrides) {}
+
+  /** How apt and dpkg are driven. */
+  public record Apt(
+      Duration lockTimeout,
+      Duration updateTimeout,
+      Duration installTimeout,
+      Path sourcesDir,
+      Path keyringDir) {}
+}

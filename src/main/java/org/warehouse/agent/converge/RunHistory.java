@@ -1,0 +1,68 @@
+package org.warehouse.agent.converge;
+
+import java.io.IOException;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/** last-run.json and a bounded history of run reports in the state directory. */
+public final class RunHistory {
+  private static final DateTimeFormatter STAMP =
+      DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss.SSS'Z'").withZone(ZoneOffset.UTC);
+  private final Path stateDir;
+  private final int limit;
+
+  public RunHistory(Path stateDir, int limit) {
+    this.stateDir = stateDir;
+    this.limit = limit;
+  }
+
+  public Path lastRunFile() {
+    return stateDir.resolve("last-run.json");
+  }
+
+  /** Records {@code report} as the last run and in the history; prunes the oldest beyond limit. */
+  public void record(RunReport report) throws IOException {
+    StateFiles.ensureDir(stateDir);
+    Path history = StateFiles.ensureDir(stateDir.resolve("history"));
+    byte[] json = Json.mapper().writeValueAsBytes(report);
+    StateFiles.writeAtomically(
+        history.resolve("run-" + STAMP.format(report.start()) + "-" + report.runId() + ".json"),
+        json);
+    StateFiles.writeAtomically(lastRunFile(), json);
+    List<Path> runs = listHistory();
+    for (int i = 0; i < runs.size() - limit; i++) {
+      Files.deleteIfExists(runs.get(i));
+    }
+  }
+
+  /** The last run's report, if any run was recorded. */
+  public Optional<RunReport> last() throws IOException {
+    try {
+      return Optional.of(
+          Json.mapper().readValue(Files.readAllBytes(lastRunFile()), RunReport.class));
+    } catch (NoSuchFileException e) {
+      return Optional.empty();
+    }
+  }
+
+  /** History files, oldest first (names sort by time). */
+  public List<Path> listHistory() throws IOException {
+    Path dir = stateDir.resolve("history");
+    List<Path> out = new ArrayList<>();
+    if (!Files.isDirectory(dir)) {
+      return out;
+    }
+    try (DirectoryStream<Path> ds = Files.newDirectoryStream(dir, "run-*.json")) {
+      ds.forEach(out::add);
+    }
+    out.sort(null);
+    return out;
+  }
+}

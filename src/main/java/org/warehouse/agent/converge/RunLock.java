@@ -1,0 +1,90 @@
+package org.warehouse.agent.converge;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.channels.OverlappingFileLockException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
+
+/**
+ * The host-wide converge lock: an fcntl lock on a file under the run directory, so at most one
+ * converge runs per host whether it comes from the daemon, a shell or a timer. The holder writes
+ * its PID into the file so a waiting process can say who holds it.
+ */
+public final class RunLock implements AutoCloseable {
+  private static final Duration POLL = Duration.ofMillis(100);
+  private final FileChannel channel;
+  private final FileLock lock;
+
+  private RunLock(FileChannel channel, FileLock lock) {
+    this.channel = channel;
+    this.lock = lock;
+  }
+
+  /**
+   * Takes the lock at {@code file}, waiting up to {@code timeout}.
+   *
+   * @throws LockBusyException naming the holder's PID when the wait times out
+   */
+  public static RunLock acquire(Path file, Duration timeout)
+      throws IOException, LockBusyException, InterruptedException {
+    Path dir = file.getParent();
+    if (!Files.isDirectory(dir)) {
+      Files.createDirectories(
+          dir, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+    }
+    FileChannel ch =
+        FileChannel.open(
+            file, StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE);
+    long deadline = System.nanoTime() + timeout.toNanos();
+    try {
+      while (true) {
+        FileLock l;
+        try {
+          l = ch.tryLock();
+        } catch (OverlappingFileLockException e) {
+          l = null; // held by this JVM, e.g. the daemon's own run
+        }
+        if (l != null) {
+          ch.truncate(0);
+          ch.write(
+              ByteBuffer.wrap(
+                  (ProcessHandle.current().pid() + "\n").getBytes(StandardCharsets.US_ASCII)),
+              0);
+          ch.force(false);
+          return new RunLock(ch, l);
+        }
+        if (System.nanoTime() >= deadline) {
+          String holder = Files.readString(file, StandardCharsets.US_ASCII).strip();
+          throw new LockBusyException(
+              "another converge holds the run lock "
+                  + file
+                  + (holder.isEmpty() ? "" : " (pid " + holder + ")")
+                  + "; gave up after "
+                  + timeout.toSeconds()
+                  + "s (lock_timeout)");
+        }
+        Thread.sleep(POLL.toMillis());
+      }
+    } catch (IOException | LockBusyException | InterruptedException | RuntimeException e) {
+      ch.close();
+      throw e;
+    }
+  }
+
+  @Override
+  public void close() throws IOException {
+    try {
+      channel.truncate(0);
+      lock.release();
+    } finally {
+      channel.close();
+    }
+  }
+}
