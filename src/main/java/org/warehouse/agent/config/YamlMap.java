@@ -32,6 +32,9 @@ final class YamlMap {
       if (!(t.getKeyNode() instanceof ScalarNode key)) {
         throw error(t.getKeyNode(), path, "keys must be plain strings");
       }
+      if (entries.containsKey(key.getValue())) {
+        throw error(key, child(key.getValue()), "duplicate key");
+      }
       entries.put(key.getValue(), t.getValueNode());
       keyNodes.put(key.getValue(), key);
     }

@@ -1,7 +1,6 @@
 package org.warehouse.agent.exec;
 
 import java.time.Duration;
-import java.util.Arrays;
 import java.util.List;
 
 /** What a finished (or timed-out) process left: exit code, captured output, timing. */
@@ -20,7 +19,7 @@ public record CommandResult(
   /** The last {@code n} non-blank lines of stderr, else of stdout: what explains a failure. */
   public String tail(int n) {
     String source = stderr.isBlank() ? stdout : stderr;
-    List<String> lines = Arrays.stream(source.split("\n")).filter(l -> !l.isBlank()).toList();
+    List<String> lines = source.lines().filter(l -> !l.isBlank()).toList();
     return String.join(" | ", lines.subList(Math.max(0, lines.size() - n), lines.size())).strip();
   }
 

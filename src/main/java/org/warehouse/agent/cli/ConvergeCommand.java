@@ -1,0 +1,125 @@
+package org.warehouse.agent.cli;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.time.Clock;
+import java.util.concurrent.Callable;
+import org.warehouse.agent.config.ConfigException;
+import org.warehouse.agent.config.Settings;
+import org.warehouse.agent.converge.Converger;
+import org.warehouse.agent.converge.HostPlanFactory;
+import org.warehouse.agent.converge.Json;
+import org.warehouse.agent.converge.LockBusyException;
+import org.warehouse.agent.converge.LoggingListener;
+import org.warehouse.agent.converge.PlanException;
+import org.warehouse.agent.converge.ResourceReport;
+import org.warehouse.agent.converge.RunReport;
+import org.warehouse.agent.converge.Trigger;
+import org.warehouse.agent.exec.ProcessCommandRunner;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** {@code agent converge --now}: one converge, in this process, under the host's run lock. */
+@Command(
+    name = "converge",
+    mixinStandardHelpOptions = true,
+    description = "Converge this host now: packages, config files, services.")
+final class ConvergeCommand implements Callable<Integer> {
+  @Mixin ConfigOption config;
+  @Spec picocli.CommandLine.Model.CommandSpec spec;
+
+  @Option(names = "--now", description = "Run now (required: scheduled runs are the daemon's).")
+  boolean now;
+
+  @Option(names = "--why-run", description = "Only check and report what would change.")
+  boolean whyRun;
+
+  @Option(
+      names = "--detailed-exitcodes",
+      description = "Exit 0 unchanged, 2 changed, 4 failed, 6 changed and failed.")
+  boolean detailed;
+
+  @Option(names = "--json", description = "Print the run report as JSON on stdout.")
+  boolean json;
+
+  @Option(names = "--verbose", description = "Also log unchanged resources.")
+  boolean verbose;
+
+  @Override
+  public Integer call() throws IOException, InterruptedException {
+    PrintWriter err = spec.commandLine().getErr();
+    if (!now) {
+      err.println("agent converge: --now is required (scheduled runs belong to 'agent daemon')");
+      return ExitCodes.USAGE;
+    }
+    Settings settings;
+    try {
+      settings = config.load();
+    } catch (ConfigException e) {
+      err.println("agent: " + e.getMessage());
+      return ExitCodes.CONFIG;
+    }
+    Converger converger =
+        new Converger(
+            settings,
+            new HostPlanFactory(new ProcessCommandRunner()),
+            new LoggingListener(),
+            Clock.systemUTC());
+    RunReport report;
+    try {
+      report = converger.converge(Trigger.MANUAL, whyRun);
+    } catch (LockBusyException e) {
+      err.println("agent: " + e.getMessage());
+      return ExitCodes.LOCK_BUSY;
+    } catch (PlanException e) {
+      err.println("agent: invalid input, nothing changed: " + e.getMessage());
+      return ExitCodes.CONFIG;
+    }
+    print(report);
+    return exitCode(report, detailed);
+  }
+
+  private void print(RunReport report) throws IOException {
+    PrintWriter out = spec.commandLine().getOut();
+    if (json) {
+      out.println(Json.mapper().writeValueAsString(report));
+      return;
+    }
+    for (ResourceReport r : report.resources()) {
+      if (!"unchanged".equals(r.status())) {
+        out.println(line(r, ""));
+      }
+    }
+    for (ResourceReport r : report.notifications()) {
+      out.println(line(r, "notify "));
+    }
+    out.println(
+        (report.whyRun() ? "why-run: " : "")
+            + "result: "
+            + report.result()
+            + " in "
+            + report.durationMs()
+            + " ms"
+            + (report.error().isEmpty() ? "" : " (" + report.error() + ")"));
+  }
+
+  private static String line(ResourceReport r, String prefix) {
+    String change =
+        r.error().isEmpty()
+            ? (r.before().equals(r.after()) ? r.after() : r.before() + " -> " + r.after())
+            : r.error();
+    return String.format(
+        "%s%-12s %s: %s%s",
+        prefix, r.status(), r.id(), change, r.detail().isEmpty() ? "" : " (" + r.detail() + ")");
+  }
+
+  /** Exit code per DESIGN.md: plain 0/1, or Puppet-style detailed codes. */
+  static int exitCode(RunReport report, boolean detailed) {
+    if (!detailed) {
+      return report.failed() ? ExitCodes.FAILED : ExitCodes.OK;
+    }
+    return (report.changedAnything() ? 2 : 0) | (report.failed() ? 4 : 0);
+  }
+}

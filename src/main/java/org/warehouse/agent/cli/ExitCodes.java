@@ -1,0 +1,12 @@
+package org.warehouse.agent.cli;
+
+/** The agent's exit codes, as DESIGN.md lists them (sysexits where one fits). */
+public final class ExitCodes {
+  public static final int OK = 0;
+  public static final int FAILED = 1;
+  public static final int USAGE = 64;
+  public static final int LOCK_BUSY = 75;
+  public static final int CONFIG = 78;
+
+  private ExitCodes() {}
+}

@@ -1,0 +1,23 @@
+package org.warehouse.agent.cli;
+
+import java.util.logging.ConsoleHandler;
+import java.util.logging.Level;
+import java.util.logging.LogManager;
+import java.util.logging.Logger;
+
+/** Sends all logging (ours and Quartz's, via SLF4J) to stderr, one line an event. */
+final class Logging {
+  private Logging() {}
+
+  static void configure(boolean verbose) {
+    LogManager.getLogManager().reset();
+    Logger root = Logger.getLogger("");
+    ConsoleHandler h = new ConsoleHandler(); // writes to System.err
+    h.setFormatter(new JournalFormatter(System.getenv("JOURNAL_STREAM") != null));
+    h.setLevel(Level.ALL);
+    root.addHandler(h);
+    root.setLevel(verbose ? Level.FINE : Level.INFO);
+    // Quartz is chatty at INFO about its own startup; its warnings still show.
+    Logger.getLogger("org.quartz").setLevel(Level.WARNING);
+  }
+}

@@ -1,0 +1,72 @@
+package org.warehouse.agent.cli;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import org.warehouse.agent.config.ConfigException;
+import org.warehouse.agent.config.Settings;
+import org.warehouse.agent.converge.Json;
+import org.warehouse.agent.converge.ResourceReport;
+import org.warehouse.agent.converge.RunHistory;
+import org.warehouse.agent.converge.RunReport;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** {@code agent status}: the last run and what it left, from the state directory. */
+@Command(
+    name = "status",
+    mixinStandardHelpOptions = true,
+    description = "Show the last run, its resources and result.")
+final class StatusCommand implements Callable<Integer> {
+  @Mixin ConfigOption config;
+  @Spec picocli.CommandLine.Model.CommandSpec spec;
+
+  @Option(names = "--json", description = "Machine-readable output.")
+  boolean json;
+
+  @Override
+  public Integer call() throws IOException {
+    PrintWriter out = spec.commandLine().getOut();
+    Settings settings;
+    try {
+      settings = config.load();
+    } catch (ConfigException e) {
+      spec.commandLine().getErr().println("agent: " + e.getMessage());
+      return ExitCodes.CONFIG;
+    }
+    Optional<RunReport> last = new RunHistory(settings.stateDir(), settings.historyLimit()).last();
+    if (json) {
+      Map<String, Object> doc = new LinkedHashMap<>();
+      doc.put("last_run", last.orElse(null));
+      doc.put("next_run", null); // known only to a running daemon
+      out.println(Json.mapper().writeValueAsString(doc));
+      return ExitCodes.OK;
+    }
+    if (last.isEmpty()) {
+      out.println("no converge has run yet (state dir " + settings.stateDir() + ")");
+      return ExitCodes.OK;
+    }
+    RunReport r = last.get();
+    out.printf(
+        "last run:    %s (%s, %d ms, %s)%n", r.end(), r.result(), r.durationMs(), r.trigger());
+    if (!r.error().isEmpty()) {
+      out.printf("error:       %s%n", r.error());
+    }
+    out.printf("next run:    unknown (no daemon)%n");
+    out.printf("%-12s %-40s %s%n", "STATUS", "RESOURCE", "STATE");
+    for (ResourceReport res : r.resources()) {
+      out.printf(
+          "%-12s %-40s %s%n",
+          res.status(), res.id(), res.error().isEmpty() ? res.after() : res.error());
+    }
+    for (ResourceReport res : r.notifications()) {
+      out.printf("%-12s %-40s %s%n", res.status(), "notify " + res.id(), res.after());
+    }
+    return ExitCodes.OK;
+  }
+}

@@ -1,0 +1,78 @@
+package org.warehouse.agent.converge;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.UUID;
+import org.warehouse.agent.config.Settings;
+
+/**
+ * One converge end to end: take the host-wide run lock, build the plan (validating every input
+ * before anything changes), run it, record the report.
+ */
+public final class Converger {
+  private final Settings settings;
+  private final PlanFactory plans;
+  private final RunListener listener;
+  private final Clock clock;
+
+  public Converger(Settings settings, PlanFactory plans, RunListener listener, Clock clock) {
+    this.settings = settings;
+    this.plans = plans;
+    this.listener = listener;
+    this.clock = clock;
+  }
+
+  public Path lockFile() {
+    return settings.runDir().resolve("run.lock");
+  }
+
+  /**
+   * Converges the host (or, with {@code whyRun}, only reports what would change).
+   *
+   * @throws PlanException after recording a failed run, when the inputs are invalid
+   * @throws LockBusyException when another converge holds the lock past lock_timeout
+   */
+  public RunReport converge(Trigger trigger, boolean whyRun)
+      throws IOException, LockBusyException, PlanException, InterruptedException {
+    try (RunLock lock = RunLock.acquire(lockFile(), settings.lockTimeout())) {
+      RunHistory history = new RunHistory(settings.stateDir(), settings.historyLimit());
+      Plan plan;
+      Instant start = clock.instant();
+      try {
+        plan = plans.build(settings);
+      } catch (PlanException e) {
+        RunReport failed = invalidInput(trigger, whyRun, start, e.getMessage());
+        listener.runFinished(failed);
+        if (!whyRun) {
+          history.record(failed);
+        }
+        throw e;
+      }
+      RunReport report =
+          new Runner(settings.resourceTimeout(), listener, clock).run(plan, !whyRun, trigger);
+      if (!whyRun) {
+        history.record(report);
+      }
+      return report;
+    }
+  }
+
+  private RunReport invalidInput(Trigger trigger, boolean whyRun, Instant start, String message) {
+    Instant end = clock.instant();
+    return new RunReport(
+        UUID.randomUUID().toString(),
+        trigger.label(),
+        whyRun,
+        start,
+        end,
+        Duration.between(start, end).toMillis(),
+        RunResult.FAILED.label(),
+        List.of(),
+        List.of(),
+        "invalid input, nothing changed: " + message);
+  }
+}

@@ -1,0 +1,67 @@
+package org.warehouse.agent.service;
+
+import java.time.Duration;
+
+/**
+ * Starts and restarts units and verifies the result: {@code systemctl restart} returns 0 even when
+ * the new process dies at once, so success means active, a new main PID, and still so after a short
+ * settle time.
+ */
+public final class UnitManager {
+  private static final Duration POLL = Duration.ofMillis(100);
+  private final Systemctl systemctl;
+  private final Duration startTimeout;
+  private final Duration settle;
+
+  public UnitManager(Systemctl systemctl, Duration startTimeout, Duration settle) {
+    this.systemctl = systemctl;
+    this.startTimeout = startTimeout;
+    this.settle = settle;
+  }
+
+  public UnitState state(String unit) throws ServiceException, InterruptedException {
+    return systemctl.show(unit);
+  }
+
+  public void enable(String unit) throws ServiceException, InterruptedException {
+    systemctl.enable(unit);
+  }
+
+  /** Starts {@code unit} and waits until it is verifiably running. */
+  public UnitState start(String unit) throws ServiceException, InterruptedException {
+    systemctl.resetFailed(unit);
+    systemctl.start(unit);
+    return awaitRunning(unit, 0);
+  }
+
+  /** Restarts {@code unit} and waits until it runs with a main PID other than {@code oldPid}. */
+  public UnitState restart(String unit, long oldPid) throws ServiceException, InterruptedException {
+    systemctl.resetFailed(unit);
+    systemctl.restart(unit);
+    return awaitRunning(unit, oldPid);
+  }
+
+  private UnitState awaitRunning(String unit, long oldPid)
+      throws ServiceException, InterruptedException {
+    long deadline = System.nanoTime() + startTimeout.toNanos();
+    UnitState s = systemctl.show(unit);
+    while (!(s.active() && s.mainPid() > 0 && s.mainPid() != oldPid)) {
+      if ("failed".equals(s.activeState()) || System.nanoTime() > deadline) {
+        throw new ServiceException(unit + " did not start: " + s.describe());
+      }
+      Thread.sleep(POLL.toMillis());
+      s = systemctl.show(unit);
+    }
+    Thread.sleep(settle.toMillis());
+    UnitState settled = systemctl.show(unit);
+    if (!settled.active() || settled.mainPid() != s.mainPid()) {
+      throw new ServiceException(
+          unit
+              + " started but did not stay up: pid "
+              + s.mainPid()
+              + ", now "
+              + settled.describe());
+    }
+    return settled;
+  }
+}

@@ -1,0 +1,117 @@
+package org.warehouse.agent;
+
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
+import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
+
+import com.tngtech.archunit.core.domain.JavaClasses;
+import com.tngtech.archunit.core.importer.ClassFileImporter;
+import com.tngtech.archunit.core.importer.ImportOption;
+import org.junit.jupiter.api.Test;
+
+/** Keeps the package dependencies pointing one way, as the README's architecture section says. */
+class ArchitectureTest {
+  private static final String ROOT = "org.warehouse.agent.";
+  private static final JavaClasses CLASSES =
+      new ClassFileImporter()
+          .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
+          .importPackages("org.warehouse.agent");
+
+  private static void mayNotUse(String pkg, String... forbidden) {
+    String[] targets = new String[forbidden.length];
+    for (int i = 0; i < forbidden.length; i++) {
+      targets[i] = ROOT + forbidden[i] + "..";
+    }
+    noClasses()
+        .that()
+        .resideInAPackage(ROOT + pkg + "..")
+        .should()
+        .dependOnClassesThat()
+        .resideInAnyPackage(targets)
+        .allowEmptyShould(true)
+        .check(CLASSES);
+  }
+
+  @Test
+  void packagesHaveNoCycles() {
+    slices().matching(ROOT + "(*)..").should().beFreeOfCycles().check(CLASSES);
+  }
+
+  @Test
+  void versionDependsOnNothingOfTheAgent() {
+    mayNotUse(
+        "version",
+        "exec",
+        "config",
+        "attributes",
+        "render",
+        "apt",
+        "service",
+        "resource",
+        "converge",
+        "metrics",
+        "daemon",
+        "cli");
+  }
+
+  @Test
+  void execIsTheBottomLayer() {
+    mayNotUse(
+        "exec",
+        "version",
+        "config",
+        "attributes",
+        "render",
+        "apt",
+        "service",
+        "resource",
+        "converge",
+        "metrics",
+        "daemon",
+        "cli");
+  }
+
+  @Test
+  void hostLayersDoNotReachUp() {
+    for (String low : new String[] {"attributes", "render", "apt", "service"}) {
+      mayNotUse(low, "config", "resource", "converge", "metrics", "daemon", "cli");
+    }
+    mayNotUse("attributes", "render", "apt", "service");
+    mayNotUse("config", "exec", "attributes", "render", "apt", "service", "resource", "converge");
+  }
+
+  @Test
+  void resourcesDoNotReachUpAndNeverSpawnProcesses() {
+    mayNotUse("resource", "converge", "metrics", "daemon", "cli", "config");
+    noClasses()
+        .that()
+        .resideInAPackage(ROOT + "resource..")
+        .should()
+        .dependOnClassesThat()
+        .resideInAnyPackage(ROOT + "exec..", "java.util.logging..", "org.apache.commons.exec..")
+        .orShould()
+        .dependOnClassesThat()
+        .haveFullyQualifiedName("java.lang.ProcessBuilder")
+        .check(CLASSES);
+  }
+
+  @Test
+  void convergeKnowsNothingOfTheDaemonOrCli() {
+    mayNotUse("converge", "metrics", "daemon", "cli");
+    mayNotUse("metrics", "daemon", "cli");
+    mayNotUse("daemon", "cli");
+  }
+
+  @Test
+  void onlyExecStartsProcesses() {
+    noClasses()
+        .that()
+        .resideOutsideOfPackage(ROOT + "exec..")
+        .should()
+        .dependOnClassesThat()
+        .haveFullyQualifiedName("java.lang.ProcessBuilder")
+        .orShould()
+        .dependOnClassesThat()
+        .resideInAPackage("org.apache.commons.exec..")
+        .check(CLASSES);
+  }
+}

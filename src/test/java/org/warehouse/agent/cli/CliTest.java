@@ -1,0 +1,91 @@
+package org.warehouse.agent.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.warehouse.agent.converge.ResourceReport;
+import org.warehouse.agent.converge.RunReport;
+
+class CliTest {
+  @TempDir Path dir;
+  final StringWriter out = new StringWriter();
+  final StringWriter err = new StringWriter();
+
+  int run(String... args) {
+    return Main.run(args, new PrintWriter(out, true), new PrintWriter(err, true));
+  }
+
+  @Test
+  void everyDesignCommandHasHelp() {
+    for (String c : List.of("daemon", "converge", "status", "check-config", "attributes")) {
+      assertThat(run(c, "--help")).as(c).isZero();
+    }
+    assertThat(out.toString()).contains("--why-run", "--detailed-exitcodes", "--explain");
+  }
+
+  @Test
+  void usageErrorsExit64() {
+    assertThat(run("no-such-command")).isEqualTo(64);
+    assertThat(run("converge", "--bogus")).isEqualTo(64);
+    assertThat(run("converge")).isEqualTo(64);
+    assertThat(err.toString()).contains("--now is required");
+  }
+
+  @Test
+  void configurationErrorsExit78NamingFileLineAndKey() throws Exception {
+    Path yml = dir.resolve("agent.yml");
+    Files.writeString(yml, "interval: 30m\nintervall: 1h\n");
+    assertThat(run("check-config", "--config", yml.toString())).isEqualTo(78);
+    assertThat(run("converge", "--now", "--config", yml.toString())).isEqualTo(78);
+    assertThat(run("status", "--config", yml.toString())).isEqualTo(78);
+    assertThat(err.toString())
+        .contains(yml + ":2: intervall: unknown key (did you mean 'interval'?)");
+  }
+
+  @Test
+  void detailedExitCodesFollowPuppet() {
+    ResourceReport changed = new ResourceReport("file:/a", "changed", "x", "y", "", "", 1);
+    ResourceReport failed = new ResourceReport("file:/b", "failed", "", "", "", "boom", 1);
+    assertThat(ConvergeCommand.exitCode(report("unchanged", List.of()), true)).isZero();
+    assertThat(ConvergeCommand.exitCode(report("changed", List.of(changed)), true)).isEqualTo(2);
+    assertThat(ConvergeCommand.exitCode(report("failed", List.of(failed)), true)).isEqualTo(4);
+    assertThat(ConvergeCommand.exitCode(report("failed", List.of(changed, failed)), true))
+        .isEqualTo(6);
+    assertThat(ConvergeCommand.exitCode(report("failed", List.of(changed, failed)), false))
+        .isEqualTo(1);
+    assertThat(ConvergeCommand.exitCode(report("changed", List.of(changed)), false)).isZero();
+  }
+
+  @Test
+  void convergeWithNothingConfiguredRecordsAnUnchangedRunThatStatusShows() throws Exception {
+    Path yml = dir.resolve("agent.yml");
+    Files.writeString(
+        yml, "state_dir: " + dir.resolve("state") + "\nrun_dir: " + dir.resolve("run") + "\n");
+
+    assertThat(run("converge", "--now", "--detailed-exitcodes", "--config", yml.toString()))
+        .isZero();
+    assertThat(out.toString()).contains("result: unchanged");
+    assertThat(run("status", "--config", yml.toString())).isZero();
+    assertThat(out.toString()).contains("last run:", "(unchanged,");
+    assertThat(run("status", "--json", "--config", yml.toString())).isZero();
+    assertThat(out.toString()).contains("\"result\" : \"unchanged\"");
+  }
+
+  @Test
+  void daemonSaysPlainlyThatItIsNotBuiltYet() {
+    assertThat(run("daemon")).isEqualTo(64);
+    assertThat(err.toString()).contains("not available in this build yet");
+  }
+
+  private static RunReport report(String result, List<ResourceReport> resources) {
+    Instant t = Instant.EPOCH;
+    return new RunReport("r", "manual", false, t, t, 0, result, resources, List.of(), "");
+  }
+}
