@@ -8,7 +8,6 @@ import org.warehouse.agent.config.ConfigException;
 import org.warehouse.agent.config.Settings;
 import org.warehouse.agent.converge.Converger;
 import org.warehouse.agent.converge.HostPlanFactory;
-import org.warehouse.agent.converge.Json;
 import org.warehouse.agent.converge.LockBusyException;
 import org.warehouse.agent.converge.LoggingListener;
 import org.warehouse.agent.converge.PlanException;
@@ -16,6 +15,7 @@ import org.warehouse.agent.converge.ResourceReport;
 import org.warehouse.agent.converge.RunReport;
 import org.warehouse.agent.converge.Trigger;
 import org.warehouse.agent.exec.ProcessCommandRunner;
+import org.warehouse.agent.state.Json;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -64,7 +64,8 @@ final class ConvergeCommand implements Callable<Integer> {
     Converger converger =
         new Converger(
             settings,
-            new HostPlanFactory(new ProcessCommandRunner()),
+            new HostPlanFactory(
+                new ProcessCommandRunner(), Clock.systemUTC(), (repo, result) -> {}),
             new LoggingListener(),
             Clock.systemUTC());
     RunReport report;

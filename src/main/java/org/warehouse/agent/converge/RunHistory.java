@@ -10,6 +10,8 @@ import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import org.warehouse.agent.state.Json;
+import org.warehouse.agent.state.StateFiles;
 
 /** last-run.json and a bounded history of run reports in the state directory. */
 public final class RunHistory {

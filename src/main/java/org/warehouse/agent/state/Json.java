@@ -1,4 +1,4 @@
-package org.warehouse.agent.converge;
+package org.warehouse.agent.state;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;

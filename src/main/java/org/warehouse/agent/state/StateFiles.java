@@ -1,4 +1,4 @@
-package org.warehouse.agent.converge;
+package org.warehouse.agent.state;
 
 import java.io.IOException;
 import java.nio.channels.FileChannel;
@@ -31,10 +31,16 @@ public final class StateFiles {
 
   /** Replaces {@code target} with {@code bytes}: temp file, fsync, rename, fsync the directory. */
   public static void writeAtomically(Path target, byte[] bytes) throws IOException {
+    writeAtomically(target, bytes, FILE_MODE);
+  }
+
+  /** As {@link #writeAtomically(Path, byte[])}, with the given permissions. */
+  public static void writeAtomically(Path target, byte[] bytes, Set<PosixFilePermission> mode)
+      throws IOException {
     Path dir = target.getParent();
     Path tmp = Files.createTempFile(dir, "." + target.getFileName(), ".tmp");
     try {
-      Files.setPosixFilePermissions(tmp, FILE_MODE);
+      Files.setPosixFilePermissions(tmp, mode);
       try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE)) {
         ch.write(java.nio.ByteBuffer.wrap(bytes));
         ch.force(true);

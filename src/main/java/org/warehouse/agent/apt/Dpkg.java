@@ -1,0 +1,93 @@
+package org.warehouse.agent.apt;
+
+import java.io.IOException;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import org.warehouse.agent.exec.Command;
+import org.warehouse.agent.exec.CommandResult;
+import org.warehouse.agent.exec.CommandRunner;
+
+/** Reads dpkg's database and repairs an interrupted dpkg; never installs by itself. */
+public final class Dpkg {
+  private static final Duration QUERY_TIMEOUT = Duration.ofSeconds(30);
+  private final CommandRunner runner;
+  private final Path updatesDir;
+  private final Duration repairTimeout;
+
+  public Dpkg(CommandRunner runner, Path adminDir, Duration repairTimeout) {
+    this.runner = runner;
+    this.updatesDir = adminDir.resolve("updates");
+    this.repairTimeout = repairTimeout;
+  }
+
+  /** The package as dpkg knows it, or empty when dpkg has never heard of it. */
+  public Optional<InstalledPackage> installed(String name)
+      throws AptException, InterruptedException {
+    CommandResult r =
+        run(
+            List.of(
+                "dpkg-query",
+                "--show",
+                "--showformat=${Version}\\t${db:Status-Abbrev}\\t${db:Status-Want}\\n",
+                "--",
+                name),
+            QUERY_TIMEOUT);
+    if (r.exitCode() == 1 && r.stdout().isBlank()) {
+      return Optional.empty(); // "no packages found matching"
+    }
+    if (!r.succeeded()) {
+      throw new AptException("dpkg-query failed: " + r.describeFailure());
+    }
+    String[] f = r.stdout().lines().findFirst().orElse("").split("\t", -1);
+    if (f.length < 3) {
+      throw new AptException("unexpected dpkg-query output: " + r.stdout().strip());
+    }
+    InstalledPackage p =
+        new InstalledPackage(name, f[0].strip(), f[1].strip(), "hold".equals(f[2].strip()));
+    return p.status().startsWith("un") && p.version().isEmpty() ? Optional.empty() : Optional.of(p);
+  }
+
+  /**
+   * True when a dpkg run was interrupted (its journal in updates/ is not empty); apt refuses to
+   * work until {@code dpkg --configure -a} has run.
+   */
+  public boolean interrupted() throws AptException {
+    if (!Files.isDirectory(updatesDir)) {
+      return false;
+    }
+    try (DirectoryStream<Path> ds = Files.newDirectoryStream(updatesDir)) {
+      for (Path p : ds) {
+        String n = p.getFileName().toString();
+        if (n.matches("\\d+")) {
+          return true;
+        }
+      }
+      return false;
+    } catch (IOException e) {
+      throw new AptException("cannot read " + updatesDir + ": " + e.getMessage(), e);
+    }
+  }
+
+  /** Finishes whatever an interrupted dpkg left half done: {@code dpkg --configure -a}. */
+  public void repair() throws AptException, InterruptedException {
+    List<String> argv = List.of("dpkg", "--force-confdef", "--force-confold", "--configure", "-a");
+    CommandResult r = run(argv, repairTimeout);
+    if (!r.succeeded()) {
+      throw new AptException(
+          "dpkg --configure -a could not repair the interrupted install: " + r.describeFailure());
+    }
+  }
+
+  private CommandResult run(List<String> argv, Duration timeout)
+      throws AptException, InterruptedException {
+    try {
+      return runner.run(new Command(argv, AptConfig.ENV, timeout));
+    } catch (IOException e) {
+      throw new AptException("cannot run " + argv.get(0) + ": " + e.getMessage(), e);
+    }
+  }
+}
