@@ -1,0 +1,181 @@
+package org.warehouse.agent.resource;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.warehouse.agent.apt.AptConfig;
+import org.warehouse.agent.apt.AptGet;
+import org.warehouse.agent.apt.Dpkg;
+import org.warehouse.agent.exec.FakeCommandRunner;
+
+class PackageResourceTest {
+  @TempDir Path admin;
+  private final FakeCommandRunner fake = new FakeCommandRunner();
+  private final AptGet apt =
+      new AptGet(
+          fake,
+          new AptConfig(
+              Path.of("/l.list"),
+              Duration.ofSeconds(5),
+              Duration.ofSeconds(5),
+              Duration.ofSeconds(5)));
+
+  private PackageResource resource(Optional<String> pin) {
+    return new PackageResource("warehouse", pin, apt, new Dpkg(fake, admin, Duration.ofSeconds(5)));
+  }
+
+  private void installed(String version, String status, String want) {
+    fake.on(List.of("dpkg-query"), 0, version + "\t" + status + "\t" + want + "\n", "");
+  }
+
+  private void policy(String candidate, String... available) {
+    StringBuilder sb =
+        new StringBuilder(
+            "warehouse:\n  Installed: x\n  Candidate: " + candidate + "\n  Version table:\n");
+    for (String v : available) {
+      sb.append("     ")
+          .append(v)
+          .append(" 500\n        500 http://r stable/main amd64 Packages\n");
+    }
+    fake.on(List.of("apt-cache"), 0, sb.toString(), "");
+  }
+
+  private long installs() {
+    return fake.argvs().stream().filter(a -> a.contains("install")).count();
+  }
+
+  @Test
+  void upgradesToANewerCandidateComparedAsDebianVersions() throws Exception {
+    fake.on(List.of("apt-get"), 0, "", "");
+    policy("18.09.10", "18.09.10", "18.09.9");
+    fake.on(List.of("dpkg-query"), 0, "18.09.9\tii \tinstall\n", "");
+    // dpkg reports the old version until apt-get has installed the new one.
+    Switching host = new Switching(fake);
+    PackageResource r =
+        new PackageResource(
+            "warehouse",
+            Optional.empty(),
+            new AptGet(host, apt.config()),
+            new Dpkg(host, admin, Duration.ofSeconds(5)));
+
+    Result result = r.checkApply(true);
+
+    assertThat(result.outcome()).isEqualTo(Outcome.CHANGED);
+    assertThat(result.before()).isEqualTo("18.09.9");
+    assertThat(result.after()).isEqualTo("18.09.10");
+    assertThat(installs()).isEqualTo(1);
+    assertThat(fake.argvs())
+        .anySatisfy(a -> assertThat(a).endsWith("install", "--", "warehouse=18.09.10"));
+  }
+
+  @Test
+  void whyRunReportsTheUpgradeWithoutInstalling() throws Exception {
+    installed("18.09.9", "ii ", "install");
+    policy("18.09.10", "18.09.10");
+
+    Result r = resource(Optional.empty()).checkApply(false);
+
+    assertThat(r.outcome()).isEqualTo(Outcome.WOULD_CHANGE);
+    assertThat(r.after()).isEqualTo("18.09.10");
+    assertThat(installs()).isZero();
+  }
+
+  @Test
+  void anEqualOrOlderCandidateChangesNothing() throws Exception {
+    installed("1:1.0", "ii ", "install");
+    policy("2.0", "2.0");
+    assertThat(resource(Optional.empty()).checkApply(true).outcome()).isEqualTo(Outcome.UNCHANGED);
+    installed("1.0-0", "ii ", "install");
+    policy("1.0", "1.0");
+    assertThat(resource(Optional.empty()).checkApply(true).outcome()).isEqualTo(Outcome.UNCHANGED);
+    installed("1.0", "ii ", "install");
+    policy("1.0~rc1", "1.0~rc1");
+    assertThat(resource(Optional.empty()).checkApply(true).outcome()).isEqualTo(Outcome.UNCHANGED);
+    assertThat(installs()).isZero();
+  }
+
+  @Test
+  void heldPackagesAreLeftAloneAndReported() throws Exception {
+    installed("18.09.01", "hi ", "hold");
+    Result r = resource(Optional.empty()).checkApply(true);
+    assertThat(r.outcome()).isEqualTo(Outcome.UNCHANGED);
+    assertThat(r.detail()).contains("held");
+    assertThat(fake.argvs()).noneMatch(a -> a.get(0).startsWith("apt"));
+  }
+
+  @Test
+  void aPinnedVersionMustBeInTheRepository() {
+    installed("18.09.02", "ii ", "install");
+    policy("18.09.02", "18.09.02");
+    assertThatThrownBy(() -> resource(Optional.of("18.09.01")).checkApply(true))
+        .isInstanceOf(ResourceException.class)
+        .hasMessage(
+            "pinned version 18.09.01 of warehouse is not in the repository (available: 18.09.02)");
+  }
+
+  @Test
+  void aPinnedOlderVersionIsADowngradeInstall() throws Exception {
+    installed("18.09.02", "ii ", "install");
+    policy("18.09.02", "18.09.02", "18.09.01");
+    fake.on(List.of("apt-get"), 0, "", "");
+    assertThatThrownBy(() -> resource(Optional.of("18.09.01")).checkApply(true))
+        .hasMessageContaining("is 18.09.02 after installing 18.09.01");
+    assertThat(fake.argvs())
+        .anySatisfy(
+            a -> assertThat(a).contains("--allow-downgrades").endsWith("warehouse=18.09.01"));
+  }
+
+  @Test
+  void noCandidateIsAClearFailure() {
+    fake.on(List.of("dpkg-query"), 1, "", "dpkg-query: no packages found matching warehouse\n");
+    policy("(none)");
+    assertThatThrownBy(() -> resource(Optional.empty()).checkApply(true))
+        .hasMessage("no package warehouse in the agent's repositories");
+  }
+
+  @Test
+  void anInterruptedDpkgIsRepairedFirst() throws Exception {
+    Files.createDirectories(admin.resolve("updates"));
+    Files.writeString(admin.resolve("updates/0001"), "x");
+    installed("18.09.02", "ii ", "install");
+    policy("18.09.02", "18.09.02");
+    fake.on(List.of("dpkg", "--force-confdef"), 0, "", "");
+
+    assertThat(resource(Optional.empty()).checkApply(false).outcome())
+        .isEqualTo(Outcome.WOULD_CHANGE);
+    assertThat(fake.argvs()).noneMatch(a -> a.get(0).equals("dpkg"));
+    Result r = resource(Optional.empty()).checkApply(true);
+    assertThat(r.detail()).contains("repaired interrupted dpkg");
+    assertThat(fake.argvs())
+        .contains(List.of("dpkg", "--force-confdef", "--force-confold", "--configure", "-a"));
+  }
+
+  /** Answers dpkg-query with the old version once, then with the new one. */
+  private static final class Switching implements org.warehouse.agent.exec.CommandRunner {
+    private final FakeCommandRunner delegate;
+    private boolean installedNew;
+
+    Switching(FakeCommandRunner delegate) {
+      this.delegate = delegate;
+    }
+
+    @Override
+    public org.warehouse.agent.exec.CommandResult run(org.warehouse.agent.exec.Command c) {
+      if (c.argv().contains("install")) {
+        installedNew = true;
+      }
+      if (c.argv().get(0).equals("dpkg-query") && installedNew) {
+        return new org.warehouse.agent.exec.CommandResult(
+            c, 0, "18.09.10\tii \tinstall\n", "", false, Duration.ZERO);
+      }
+      return delegate.run(c);
+    }
+  }
+}
