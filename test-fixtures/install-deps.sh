@@ -1,0 +1,37 @@
+#!/bin/sh
+# Installs what the sandbox tests need on a Debian 12 host (run as root). Idempotent: when every
+# package is already installed it does not touch apt at all.
+#   apt-utils   apt-ftparchive, to build the fixture repository's indexes
+#   gpg, gpg-agent, gpgconf   the fixture repository's throw-away signing keys
+#   python3, python3-yaml     /usr/bin/python3 runs the warehouse-web fixture server
+#   curl        health checks from inside the sandbox
+#   util-linux, mount         unshare, nsenter, setsid, mount
+#   systemd     the sandbox boots the host's own /lib/systemd/systemd
+#   dpkg        dpkg-deb (essential; listed so that its absence is reported, not assumed)
+set -eu
+
+packages="apt-utils curl dpkg gpg gpg-agent gpgconf mount python3 python3-yaml systemd util-linux"
+
+missing=""
+for p in $packages; do
+  status=$(dpkg-query -W -f='${db:Status-Status}' "$p" 2>/dev/null || true)
+  [ "$status" = installed ] || missing="$missing $p"
+done
+
+if [ -n "$missing" ]; then
+  if [ "$(id -u)" -ne 0 ]; then
+    echo "install-deps.sh: missing:$missing (run as root to install them)" >&2
+    exit 1
+  fi
+  echo "install-deps.sh: installing:$missing"
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -qq
+  # shellcheck disable=SC2086 # word splitting of the package list is intended
+  apt-get install -y -qq --no-install-recommends $missing
+fi
+
+# What no package provides: report it rather than fail later with an obscure mount error.
+grep -qw overlay /proc/filesystems || modprobe overlay 2>/dev/null || true
+grep -qw overlay /proc/filesystems || echo "install-deps.sh: warning: the kernel has no overlayfs; sandbox tests will be skipped" >&2
+[ -x /lib/systemd/systemd ] || echo "install-deps.sh: warning: /lib/systemd/systemd missing" >&2
+echo "install-deps.sh: ok"
