@@ -1,0 +1,168 @@
+package org.warehouse.agent.attributes;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.stream.Stream;
+
+/**
+ * Reads attribute files ({@code .yml}, {@code .yaml} or {@code .json}, chosen by extension) into
+ * {@link AttributeDocument}s, safely: the size is checked before reading, the text must be UTF-8,
+ * and YAML is composed (never constructed into objects) under the {@link AttributeLimits}. Errors
+ * are {@link AttributeException}s reading {@code file:line:column: message}.
+ *
+ * <p>Unquoted YAML scalars follow {@link AttributeSchemaResolver}'s schema: only what YAML 1.1 and
+ * 1.2 agree on becomes a boolean, null or number ({@code true}, {@code 42}, {@code 1.5}); {@code
+ * no}, {@code on}, {@code 0755}, {@code 1e3}, {@code 2018-09-14} stay strings.
+ */
+public final class AttributeFileReader {
+  private final AttributeLimits limits;
+
+  public AttributeFileReader() {
+    this(AttributeLimits.DEFAULTS);
+  }
+
+  public AttributeFileReader(AttributeLimits limits) {
+    this.limits = limits;
+  }
+
+  /** Reads one attribute file; the format follows its extension. */
+  public AttributeDocument read(Path file) {
+    String format = format(file);
+    if (format == null) {
+      throw new AttributeException(
+          file + ": unsupported attribute file type (expected .yml, .yaml or .json)");
+    }
+    String text = readText(file);
+    return "json".equals(format)
+        ? JsonAttributeParser.parse(text, file.toString(), limits)
+        : YamlAttributeParser.parse(text, file.toString(), limits);
+  }
+
+  /** Parses YAML attribute text; {@code source} names it in locations and errors. */
+  public AttributeDocument parseYaml(String text, String source) {
+    checkLength(text, source);
+    return YamlAttributeParser.parse(text, source, limits);
+  }
+
+  /** Parses JSON attribute text; {@code source} names it in locations and errors. */
+  public AttributeDocument parseJson(String text, String source) {
+    checkLength(text, source);
+    return JsonAttributeParser.parse(text, source, limits);
+  }
+
+  /**
+   * The attribute files named by {@code paths}, in order: a file as itself, a directory as its
+   * {@code *.yml}, {@code *.yaml} and {@code *.json} files (not hidden ones) sorted by name. A
+   * missing path is an error.
+   */
+  public static List<Path> expand(List<Path> paths) {
+    List<Path> out = new ArrayList<>();
+    for (Path p : paths) {
+      if (Files.isDirectory(p)) {
+        try (Stream<Path> s = Files.list(p)) {
+          s.filter(f -> format(f) != null && !f.getFileName().toString().startsWith("."))
+              .sorted((a, b) -> a.getFileName().toString().compareTo(b.getFileName().toString()))
+              .forEach(out::add);
+        } catch (IOException e) {
+          throw new AttributeException(p + ": cannot list attribute directory: " + reason(e), e);
+        }
+      } else if (Files.exists(p)) {
+        out.add(p);
+      } else {
+        throw new AttributeException(p + ": attribute file or directory does not exist");
+      }
+    }
+    return out;
+  }
+
+  private static String format(Path file) {
+    Path name = file.getFileName();
+    String n = name == null ? "" : name.toString().toLowerCase(Locale.ROOT);
+    if (n.endsWith(".json")) {
+      return "json";
+    } else if (n.endsWith(".yml") || n.endsWith(".yaml")) {
+      return "yaml";
+    }
+    return null;
+  }
+
+  private void checkLength(String text, String source) {
+    if (text.length() > limits.maxFileBytes()) {
+      throw new AttributeException(
+          source
+              + ": "
+              + text.length()
+              + " characters is larger than the limit of "
+              + limits.maxFileBytes());
+    }
+  }
+
+  private String readText(Path file) {
+    byte[] bytes;
+    try {
+      if (!Files.isRegularFile(file)) {
+        throw new AttributeException(
+            file
+                + ": cannot read attribute file: "
+                + (Files.exists(file) ? "not a regular file" : "no such file"));
+      }
+      long size = Files.size(file);
+      if (size > limits.maxFileBytes()) {
+        throw new AttributeException(
+            file
+                + ": attribute file is "
+                + size
+                + " bytes, larger than the limit of "
+                + limits.maxFileBytes()
+                + " bytes; refusing to read it");
+      }
+      try (InputStream in = Files.newInputStream(file)) {
+        // Bounded read: the file may have grown since the size check.
+        bytes = in.readNBytes((int) limits.maxFileBytes() + 1);
+      }
+    } catch (NoSuchFileException e) {
+      throw new AttributeException(file + ": cannot read attribute file: no such file", e);
+    } catch (IOException e) {
+      throw new AttributeException(file + ": cannot read attribute file: " + reason(e), e);
+    }
+    if (bytes.length > limits.maxFileBytes()) {
+      throw new AttributeException(
+          file
+              + ": attribute file is larger than the limit of "
+              + limits.maxFileBytes()
+              + " bytes");
+    }
+    try {
+      String text =
+          StandardCharsets.UTF_8
+              .newDecoder()
+              .onMalformedInput(CodingErrorAction.REPORT)
+              .onUnmappableCharacter(CodingErrorAction.REPORT)
+              .decode(ByteBuffer.wrap(bytes))
+              .toString();
+      return text.startsWith("\uFEFF") ? text.substring(1) : text;
+    } catch (CharacterCodingException e) {
+      throw new AttributeException(file + ": attribute file is not valid UTF-8", e);
+    }
+  }
+
+  static String reason(IOException e) {
+    String name = e.getClass().getSimpleName();
+    if (e instanceof java.nio.file.AccessDeniedException) {
+      return "permission denied";
+    }
+    String reason =
+        e instanceof java.nio.file.FileSystemException fse ? fse.getReason() : e.getMessage();
+    return reason == null ? name : reason;
+  }
+}
