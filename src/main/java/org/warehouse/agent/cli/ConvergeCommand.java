@@ -2,19 +2,16 @@ package org.warehouse.agent.cli;
 
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.time.Clock;
 import java.util.concurrent.Callable;
 import org.warehouse.agent.config.ConfigException;
 import org.warehouse.agent.config.Settings;
 import org.warehouse.agent.converge.Converger;
-import org.warehouse.agent.converge.HostPlanFactory;
 import org.warehouse.agent.converge.LockBusyException;
 import org.warehouse.agent.converge.LoggingListener;
 import org.warehouse.agent.converge.PlanException;
 import org.warehouse.agent.converge.ResourceReport;
 import org.warehouse.agent.converge.RunReport;
 import org.warehouse.agent.converge.Trigger;
-import org.warehouse.agent.exec.ProcessCommandRunner;
 import org.warehouse.agent.state.Json;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -61,13 +58,7 @@ final class ConvergeCommand implements Callable<Integer> {
       err.println("agent: " + e.getMessage());
       return ExitCodes.CONFIG;
     }
-    Converger converger =
-        new Converger(
-            settings,
-            new HostPlanFactory(
-                new ProcessCommandRunner(), Clock.systemUTC(), (repo, result) -> {}),
-            new LoggingListener(),
-            Clock.systemUTC());
+    Converger converger = Wiring.converger(settings, new LoggingListener(), (repo, result) -> {});
     RunReport report;
     try {
       report = converger.converge(Trigger.MANUAL, whyRun);

@@ -17,10 +17,20 @@ import org.warehouse.agent.apt.Dpkg;
 import org.warehouse.agent.apt.ProbeCache;
 import org.warehouse.agent.apt.RepositoryProbe;
 import org.warehouse.agent.apt.SourceList;
+import org.warehouse.agent.attributes.AttributeException;
+import org.warehouse.agent.attributes.AttributeLoader;
+import org.warehouse.agent.attributes.AutomaticFacts;
+import org.warehouse.agent.attributes.MergedAttributes;
+import org.warehouse.agent.attributes.SecretStore;
 import org.warehouse.agent.config.Settings;
 import org.warehouse.agent.exec.CommandRunner;
+import org.warehouse.agent.render.AtomicFileWriter;
+import org.warehouse.agent.render.RenderException;
+import org.warehouse.agent.render.RenderedFile;
+import org.warehouse.agent.render.YamlRenderer;
 import org.warehouse.agent.resource.AptIndexResource;
 import org.warehouse.agent.resource.AptSourcesResource;
+import org.warehouse.agent.resource.ConfigFileResource;
 import org.warehouse.agent.resource.PackageResource;
 import org.warehouse.agent.resource.Resource;
 import org.warehouse.agent.resource.ServiceResource;
@@ -35,22 +45,80 @@ public final class HostPlanFactory implements PlanFactory {
   /** The agent's one source list, in the directory apt reads, so operators see it too. */
   public static final String SOURCE_LIST = "warehouse-agent.list";
 
+  /** The first line of every rendered file. */
+  public static final String HEADER =
+      "Managed by warehouse-agent from node attributes; local changes are overwritten.";
+
   private final CommandRunner runner;
   private final Clock clock;
   private final AptIndexResource.PollObserver polls;
+  private final String agentVersion;
+  private final Map<String, String> environment;
 
-  public HostPlanFactory(CommandRunner runner, Clock clock, AptIndexResource.PollObserver polls) {
+  public HostPlanFactory(
+      CommandRunner runner,
+      Clock clock,
+      AptIndexResource.PollObserver polls,
+      String agentVersion,
+      Map<String, String> environment) {
     this.runner = runner;
     this.clock = clock;
     this.polls = polls;
+    this.agentVersion = agentVersion;
+    this.environment = Map.copyOf(environment);
+  }
+
+  /** Loads and merges the node attributes: every level, facts included. */
+  public MergedAttributes attributes(Settings s) throws PlanException {
+    try {
+      return new AttributeLoader()
+          .load(
+              s.attributes().defaults(),
+              s.attributes().files(),
+              s.attributes().overrides(),
+              AutomaticFacts.gather(agentVersion));
+    } catch (AttributeException e) {
+      throw new PlanException(e.getMessage(), e);
+    }
+  }
+
+  /** Renders every config file, secrets resolved; fails on the first invalid one. */
+  public Map<Settings.ConfigFile, RenderedFile> render(Settings s, MergedAttributes attributes)
+      throws PlanException {
+    SecretStore secrets = SecretStore.fromEnvironment(environment, s.secretsDir());
+    YamlRenderer renderer = new YamlRenderer(HEADER);
+    Map<Settings.ConfigFile, RenderedFile> out = new LinkedHashMap<>();
+    for (Settings.ConfigFile f : s.configFiles()) {
+      try {
+        out.put(f, renderer.render(attributes.lookup(f.attribute()), secrets));
+      } catch (AttributeException | RenderException e) {
+        throw new PlanException(f.path() + ": " + e.getMessage(), e);
+      }
+    }
+    return out;
   }
 
   @Override
   public Plan build(Settings s) throws PlanException {
     List<Resource> resources = new ArrayList<>();
     Map<String, Set<String>> subscriptions = new LinkedHashMap<>();
+    // Everything that can be invalid is read and rendered before any resource runs.
+    Map<Settings.ConfigFile, RenderedFile> files = render(s, attributes(s));
     if (!s.repositories().isEmpty()) {
       addApt(s, resources);
+    }
+    AtomicFileWriter writer = new AtomicFileWriter();
+    for (Map.Entry<Settings.ConfigFile, RenderedFile> e : files.entrySet()) {
+      Settings.ConfigFile f = e.getKey();
+      resources.add(
+          new ConfigFileResource(
+              f.path(),
+              e.getValue(),
+              f.owner(),
+              f.group(),
+              f.mode(),
+              writer,
+              s.stateDir().resolve("backups").resolve(backupName(f.path()))));
     }
     UnitManager units =
         new UnitManager(
@@ -102,6 +170,13 @@ public final class HostPlanFactory implements PlanFactory {
     for (Settings.PackageSpec p : s.packages()) {
       resources.add(new PackageResource(p.name(), p.pinnedVersion(), apt, dpkg));
     }
+  }
+
+  /**
+   * One backup directory per target: /opt/warehouse/etc/config.yml -> opt_warehouse_etc_config.yml.
+   */
+  static String backupName(Path target) {
+    return target.toString().substring(1).replace('/', '_');
   }
 
   // An unreadable last-run.json counts as a failed run: one extra apt-get update, never a

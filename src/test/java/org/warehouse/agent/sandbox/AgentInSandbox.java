@@ -1,0 +1,128 @@
+package org.warehouse.agent.sandbox;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The freshly built agent, run for real inside a sandboxed host against the fixture repository:
+ * writes agent.yml and the repository key inside, runs {@code bin/agent} with arguments.
+ */
+public final class AgentInSandbox {
+  public static final String CONFIG = "/etc/warehouse-agent/agent.yml";
+  public static final String KEY = "/etc/warehouse-agent/keys/warehouse-archive.gpg";
+  public static final String ATTRIBUTES = "/etc/warehouse-agent/attributes.d";
+  public static final String CONFIG_YML = "/opt/warehouse/etc/config.yml";
+
+  private final SandboxHost host;
+  private final String launcher;
+
+  public AgentInSandbox(SandboxHost host) {
+    this.host = host;
+    this.launcher =
+        Path.of(System.getProperty("agent.launcher", "target/bin/agent"))
+            .toAbsolutePath()
+            .toString();
+    if (!Files.isExecutable(Path.of(launcher))) {
+      throw new IllegalStateException(launcher + " is missing: run the Maven package phase first");
+    }
+  }
+
+  /**
+   * The usual agent.yml of these tests: the fixture repository, warehouse, its config, its unit.
+   */
+  public static String standardConfig(String repoUri, String extra) {
+    return """
+        interval: 30m
+        repositories:
+          - name: warehouse
+            uri: %s
+            suite: stable
+            components: [main]
+            signed_by: %s
+            poll_timeout: 5s
+        packages:
+          - name: warehouse
+            version: latest
+        config_files:
+          - path: %s
+            attribute: warehouse.config
+            owner: root
+            group: root
+            mode: "0640"
+        services:
+          - name: warehouse-web
+            restart_on: [warehouse, %s]
+        attributes:
+          files: [%s]
+        apt:
+          lock_timeout: 5s
+        lock_timeout: 20s
+        """
+            .formatted(repoUri, KEY, CONFIG_YML, CONFIG_YML, ATTRIBUTES)
+        + extra;
+  }
+
+  /** Installs the repository key and {@code agentYml} inside, plus attribute files. */
+  public void configure(String agentYml, Map<String, String> attributeFiles) {
+    Sandbox s = host.sandbox();
+    try {
+      Path key = s.hostPath(KEY);
+      Files.createDirectories(key.getParent());
+      Files.copy(host.repository().keyring(), key, StandardCopyOption.REPLACE_EXISTING);
+      Files.createDirectories(s.hostPath(ATTRIBUTES));
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    s.writeFile(CONFIG, agentYml);
+    attributeFiles.forEach((name, content) -> s.writeFile(ATTRIBUTES + "/" + name, content));
+  }
+
+  /** Runs {@code agent ARGS --config CONFIG} inside. */
+  public ExecResult run(String... args) {
+    List<String> argv = new ArrayList<>();
+    argv.add(launcher);
+    argv.addAll(List.of(args));
+    argv.add("--config");
+    argv.add(CONFIG);
+    ExecResult r = host.sandbox().exec(argv, Map.of(), Duration.ofMinutes(3));
+    // Shown in the test log: what an operator would have seen.
+    System.out.println("$ agent " + String.join(" ", args) + "  -> exit " + r.exitCode());
+    System.out.print(r.stdout());
+    System.out.print(r.stderr());
+    return r;
+  }
+
+  /** {@code agent converge --now --detailed-exitcodes}. */
+  public ExecResult converge(String... extra) {
+    List<String> args = new ArrayList<>(List.of("converge", "--now", "--detailed-exitcodes"));
+    args.addAll(List.of(extra));
+    return run(args.toArray(String[]::new));
+  }
+
+  /** The installed version of warehouse per dpkg inside, or "" when not installed. */
+  public String installedVersion() {
+    ExecResult r =
+        host.sandbox()
+            .exec(List.of("dpkg-query", "--showformat=${Version}", "--show", "warehouse"));
+    return r.exitCode() == 0 ? r.stdout().strip() : "";
+  }
+
+  /** warehouse-web's main PID per systemd inside (0 when not running). */
+  public long mainPid() {
+    return Long.parseLong(
+        host.sandbox()
+            .checkOutput("systemctl", "show", "--property=MainPID", "--value", "warehouse-web")
+            .strip());
+  }
+
+  public String unitActiveState() {
+    return host.sandbox().exec(List.of("systemctl", "is-active", "warehouse-web")).stdout().strip();
+  }
+}
