@@ -22,7 +22,11 @@ import java.util.stream.Stream;
  *
  * <p>Unquoted YAML scalars follow {@link AttributeSchemaResolver}'s schema: only what YAML 1.1 and
  * 1.2 agree on becomes a boolean, null or number ({@code true}, {@code 42}, {@code 1.5}); {@code
- * no}, {@code on}, {@code 0755}, {@code 1e3}, {@code 2018-09-14} stay strings.
+ * no}, {@code on}, {@code 0755}, {@code 1e3}, {@code 2018-09-14} stay strings. Quoted scalars are
+ * always strings. Refused: duplicate keys, non-string keys, merge keys ({@code <<}), any tag but
+ * {@code !!str !!int !!float !!bool !!null !!map !!seq} and {@code !secret}, a top level that is
+ * not a map, recursive aliases. Secrets: {@code !secret NAME} (YAML) or {@code {"$secret": "NAME"}}
+ * (YAML or JSON), see {@link SecretRef}.
  */
 public final class AttributeFileReader {
   private final AttributeLimits limits;

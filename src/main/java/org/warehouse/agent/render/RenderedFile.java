@@ -4,6 +4,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
@@ -57,16 +58,25 @@ public final class RenderedFile {
 
   /**
    * The text of {@code existing} (e.g. the file now on disk, written by an earlier render) with the
-   * secrets this render knows of masked, fit to show beside {@link #redactedText()}: a line equal
-   * to one of this render's secret lines is shown as that line is; a line with the same key as a
-   * secret line but another value as {@code key: <secret:NAME (old value)>}; any other occurrence
-   * of a secret value as {@code <secret:NAME>}. A secret that this render no longer uses cannot be
-   * recognised: the old file is then shown as it is.
+   * secrets this render knows of masked, fit to show beside {@link #redactedText()}:
+   *
+   * <ul>
+   *   <li>a line equal to one of this render's secret lines is shown as that line is shown;
+   *   <li>a line that starts like a secret line (same indentation and key, or a list item at the
+   *       same indentation) and is not a line of this render is shown as {@code key: <secret:NAME
+   *       (old value)>}: it most likely holds the secret's previous value;
+   *   <li>any other occurrence of a secret value, raw or as written, becomes {@code <secret:NAME>}.
+   * </ul>
+   *
+   * A previous secret value elsewhere, under a key that no longer holds a secret, cannot be
+   * recognised.
    */
   public String redact(byte[] existing) {
     String text = new String(existing, StandardCharsets.UTF_8);
     List<RenderedLine> secretLines = new ArrayList<>();
+    Set<String> renderedLines = new HashSet<>();
     for (RenderedLine l : lines) {
+      renderedLines.add(l.text());
       if (l.hasSecret() && l.secretValue() != null) {
         secretLines.add(l);
       }
@@ -81,25 +91,32 @@ public final class RenderedFile {
     int start = 0;
     while (start < text.length()) {
       int nl = text.indexOf('\n', start);
-      int end = nl < 0 ? text.length() : nl + 1;
       String line = text.substring(start, nl < 0 ? text.length() : nl);
-      out.append(maskLine(line, secretLines, byLength)).append(text, end - (nl < 0 ? 0 : 1), end);
-      start = end;
+      out.append(maskLine(line, secretLines, byLength, renderedLines));
+      if (nl >= 0) {
+        out.append('\n');
+      }
+      start = nl < 0 ? text.length() : nl + 1;
     }
     return out.toString();
   }
 
   private static String maskLine(
-      String line, List<RenderedLine> secretLines, List<RenderedLine> byLength) {
+      String line,
+      List<RenderedLine> secretLines,
+      List<RenderedLine> byLength,
+      Set<String> renderedLines) {
     for (RenderedLine l : secretLines) {
       if (line.equals(l.text())) {
         return l.shown();
       }
     }
-    for (RenderedLine l : secretLines) {
-      String lead = l.lead();
-      if (lead.endsWith(": ") && !lead.strip().equals(":") && line.startsWith(lead)) {
-        return lead + "<secret:" + l.secretName() + " (old value)>";
+    if (!renderedLines.contains(line)) {
+      for (RenderedLine l : secretLines) {
+        String lead = l.lead();
+        if (!lead.strip().equals(":") && line.startsWith(lead)) {
+          return lead + "<secret:" + l.secretName() + " (old value)>";
+        }
       }
     }
     String masked = line;
@@ -110,6 +127,9 @@ public final class RenderedFile {
       masked = masked.replace(quoted, mark);
       if (!inner.isEmpty()) {
         masked = masked.replace(inner, mark);
+      }
+      if (!l.raw().isEmpty()) {
+        masked = masked.replace(l.raw(), mark);
       }
     }
     return masked;

@@ -2,12 +2,13 @@ package org.warehouse.agent.render;
 
 /**
  * One line of a render: the text to write, the text to show, and for a line holding a secret its
- * name, the text before the value, and the value as written (quoted), so that an old file's secret
- * can be masked for a diff.
+ * name, the text before the value, and the value as written (quoted) and raw, so that an old file's
+ * secret can be masked for a diff.
  */
-record RenderedLine(String text, String shown, String secretName, String lead, String secretValue) {
+record RenderedLine(
+    String text, String shown, String secretName, String lead, String secretValue, String raw) {
   static RenderedLine plain(String text) {
-    return new RenderedLine(text, text, null, null, null);
+    return new RenderedLine(text, text, null, null, null, null);
   }
 
   boolean hasSecret() {
@@ -21,6 +22,7 @@ record RenderedLine(String text, String shown, String secretName, String lead, S
         newLead + shown.substring(oldLeadLength),
         secretName,
         lead == null ? null : newLead + lead.substring(oldLeadLength),
-        secretValue);
+        secretValue,
+        raw);
   }
 }

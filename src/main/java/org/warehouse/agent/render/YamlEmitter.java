@@ -114,10 +114,11 @@ final class YamlEmitter {
     if (v instanceof SecretRef ref) {
       String shown = lead + ref;
       if (secrets == null) {
-        lines.add(new RenderedLine(shown, shown, ref.name(), lead, null));
+        lines.add(new RenderedLine(shown, shown, ref.name(), lead, null, null));
       } else {
-        String value = YamlScalars.quote(secrets.resolve(ref));
-        lines.add(new RenderedLine(lead + value, shown, ref.name(), lead, value));
+        String raw = secrets.resolve(ref);
+        String value = YamlScalars.quote(raw);
+        lines.add(new RenderedLine(lead + value, shown, ref.name(), lead, value, raw));
       }
       return;
     }
