@@ -67,7 +67,12 @@ class CliTest {
   void convergeWithNothingConfiguredRecordsAnUnchangedRunThatStatusShows() throws Exception {
     Path yml = dir.resolve("agent.yml");
     Files.writeString(
-        yml, "state_dir: " + dir.resolve("state") + "\nrun_dir: " + dir.resolve("run") + "\n");
+        yml,
+        "state_dir: "
+            + dir.resolve("state")
+            + "\nrun_dir: "
+            + dir.resolve("run")
+            + "\nattributes: {files: []}\n");
 
     assertThat(run("converge", "--now", "--detailed-exitcodes", "--config", yml.toString()))
         .isZero();
