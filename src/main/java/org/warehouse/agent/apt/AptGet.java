@@ -90,6 +90,40 @@ public final class AptGet {
     }
   }
 
+  /**
+   * Downloads the .deb of exactly {@code name=version} from the agent's repositories into {@code
+   * archives} (which must hold a {@code partial/} directory), installing nothing: a copy to roll
+   * back to. {@code --reinstall} because the version is usually the one installed.
+   */
+  public void download(String name, String version, java.nio.file.Path archives)
+      throws AptException, InterruptedException {
+    checkName(name);
+    DebianVersion.parse(version);
+    List<String> argv = new ArrayList<>(List.of("apt-get", "-q", "-y"));
+    argv.addAll(config.confinement());
+    argv.addAll(
+        List.of(
+            "-o",
+            "Dir::Cache::archives=" + archives + "/",
+            "--download-only",
+            "--reinstall",
+            "--no-remove",
+            "install",
+            "--",
+            name + "=" + version));
+    CommandResult r = run(argv, config.installTimeout());
+    if (!r.succeeded()) {
+      String why = AptErrors.classify(r);
+      throw new AptException(
+          "downloading "
+              + name
+              + "="
+              + version
+              + " failed: "
+              + (why != null ? why : r.describeFailure()));
+    }
+  }
+
   private static void checkName(String name) throws AptException {
     if (name == null || !name.matches("[a-z0-9][a-z0-9+.-]+")) {
       throw new AptException("refusing invalid package name: " + name);

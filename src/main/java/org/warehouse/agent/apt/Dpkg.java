@@ -82,6 +82,45 @@ public final class Dpkg {
     }
   }
 
+  /** What a .deb file says it is, from its control file. */
+  public record DebInfo(String name, String version, String architecture) {}
+
+  /** Reads the package name, version and architecture of {@code deb} (dpkg-deb --show). */
+  public DebInfo inspect(Path deb) throws AptException, InterruptedException {
+    CommandResult r =
+        run(
+            List.of(
+                "dpkg-deb",
+                "--show",
+                "--showformat=${Package}\\t${Version}\\t${Architecture}\\n",
+                "--",
+                deb.toString()),
+            QUERY_TIMEOUT);
+    if (!r.succeeded()) {
+      throw new AptException("dpkg-deb cannot read " + deb + ": " + r.describeFailure());
+    }
+    String[] f = r.stdout().lines().findFirst().orElse("").split("\t", -1);
+    if (f.length < 3 || f[0].isBlank() || f[1].isBlank()) {
+      throw new AptException("unexpected dpkg-deb output for " + deb + ": " + r.stdout().strip());
+    }
+    return new DebInfo(f[0].strip(), f[1].strip(), f[2].strip());
+  }
+
+  /**
+   * Installs a local .deb with {@code dpkg --install}, keeping changed conffiles; a downgrade is
+   * allowed (dpkg only warns). Only for a rollback from a file {@link KeptPackages} validated.
+   */
+  public void installFile(Path deb) throws AptException, InterruptedException {
+    List<String> argv =
+        List.of("dpkg", "--force-confdef", "--force-confold", "--install", "--", deb.toString());
+    CommandResult r = run(argv, repairTimeout);
+    if (!r.succeeded()) {
+      String why = AptErrors.classify(r);
+      throw new AptException(
+          "dpkg --install " + deb + " failed: " + (why != null ? why : r.describeFailure()));
+    }
+  }
+
   private CommandResult run(List<String> argv, Duration timeout)
       throws AptException, InterruptedException {
     try {

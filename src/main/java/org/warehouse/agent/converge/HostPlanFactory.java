@@ -14,7 +14,9 @@ import org.warehouse.agent.apt.AptConfig;
 import org.warehouse.agent.apt.AptGet;
 import org.warehouse.agent.apt.AptRepository;
 import org.warehouse.agent.apt.Dpkg;
+import org.warehouse.agent.apt.KeptPackages;
 import org.warehouse.agent.apt.ProbeCache;
+import org.warehouse.agent.apt.Quarantine;
 import org.warehouse.agent.apt.RepositoryProbe;
 import org.warehouse.agent.apt.SourceList;
 import org.warehouse.agent.attributes.AttributeException;
@@ -34,6 +36,8 @@ import org.warehouse.agent.resource.ConfigFileResource;
 import org.warehouse.agent.resource.PackageResource;
 import org.warehouse.agent.resource.Resource;
 import org.warehouse.agent.resource.ServiceResource;
+import org.warehouse.agent.service.HealthCheck;
+import org.warehouse.agent.service.HealthChecker;
 import org.warehouse.agent.service.Systemctl;
 import org.warehouse.agent.service.UnitManager;
 
@@ -124,9 +128,12 @@ public final class HostPlanFactory implements PlanFactory {
         new UnitManager(
             new Systemctl(runner, Duration.ofSeconds(90)),
             Duration.ofSeconds(90),
-            Duration.ofMillis(500));
+            Duration.ofMillis(500),
+            new HealthChecker());
     for (Settings.Service svc : s.services()) {
-      ServiceResource r = new ServiceResource(svc.unit(), units);
+      ServiceResource r =
+          new ServiceResource(
+              svc.unit(), units, svc.healthUrl().map(u -> new HealthCheck(u, svc.healthTimeout())));
       resources.add(r);
       Set<String> sources = new LinkedHashSet<>();
       for (String on : svc.restartOn()) {
@@ -167,8 +174,11 @@ public final class HostPlanFactory implements PlanFactory {
     resources.add(
         new AptIndexResource(
             repos, new RepositoryProbe(clock), cache, apt, lastRunFailed(s), polls));
+    Quarantine quarantine = new Quarantine(s.stateDir(), clock);
+    KeptPackages kept =
+        new KeptPackages(s.stateDir().resolve("packages"), KeptPackages.APT_ARCHIVES, dpkg, apt);
     for (Settings.PackageSpec p : s.packages()) {
-      resources.add(new PackageResource(p.name(), p.pinnedVersion(), apt, dpkg));
+      resources.add(new PackageResource(p.name(), p.pinnedVersion(), apt, dpkg, quarantine, kept));
     }
   }
 

@@ -27,6 +27,26 @@ public final class LoggingListener implements RunListener {
       case "skipped" -> LOG.warning(() -> prefix + r.id() + " skipped: " + r.detail());
       case "failed", "timed_out" ->
           LOG.severe(() -> prefix + r.id() + " " + r.status() + ": " + r.error());
+      case "rolled_back" ->
+          LOG.warning(
+              () ->
+                  prefix
+                      + r.id()
+                      + " rolled back: "
+                      + r.before()
+                      + " -> "
+                      + r.after()
+                      + (r.detail().isEmpty() ? "" : " (" + r.detail() + ")"));
+      // The worst outcome: the host is neither on the new state nor back on the old one.
+      case "rollback_failed" ->
+          LOG.severe(
+              () ->
+                  "ROLLBACK FAILED: "
+                      + prefix
+                      + r.id()
+                      + ": "
+                      + r.error()
+                      + (r.detail().isEmpty() ? "" : " (" + r.detail() + ")"));
       default ->
           LOG.info(
               () ->

@@ -3,7 +3,8 @@ package org.warehouse.agent.converge;
 /**
  * What happened to one resource (or one notification) in a run.
  *
- * @param status unchanged, would_change, changed, failed, skipped or timed_out
+ * @param status unchanged, would_change, changed, failed, skipped, timed_out; for a resource whose
+ *     change a failed service check undid, rolled_back, or rollback_failed when that did not work
  */
 public record ResourceReport(
     String id,
@@ -15,7 +16,21 @@ public record ResourceReport(
     long durationMs) {
 
   public boolean failed() {
-    return "failed".equals(status) || "timed_out".equals(status);
+    return "failed".equals(status)
+        || "timed_out".equals(status)
+        || "rollback_failed".equals(status);
+  }
+
+  /** This report with {@code prefix} put before its detail. */
+  public ResourceReport withDetail(String prefix) {
+    return new ResourceReport(
+        id,
+        status,
+        before,
+        after,
+        detail.isEmpty() ? prefix : prefix + "; " + detail,
+        error,
+        durationMs);
   }
 
   public boolean changed() {

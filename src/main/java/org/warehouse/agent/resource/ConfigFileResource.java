@@ -7,6 +7,7 @@ import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
+import java.util.Optional;
 import org.warehouse.agent.render.AtomicFileWriter;
 import org.warehouse.agent.render.FileWriteException;
 import org.warehouse.agent.render.RenderedFile;
@@ -16,9 +17,10 @@ import org.warehouse.agent.render.WriteResult;
 /**
  * A config file with rendered content, owner, group and mode; written atomically and only when it
  * differs. Reports show digests of the redacted text and why-run shows a redacted diff: a secret
- * never reaches a report.
+ * never reaches a report. When it rewrites the file it remembers where the writer saved the
+ * previous content, so that a failed service check can have that put back ({@link #rollback}).
  */
-public final class ConfigFileResource implements Resource {
+public final class ConfigFileResource implements Reversible {
   private final Path path;
   private final RenderedFile rendered;
   private final String owner;
@@ -26,6 +28,9 @@ public final class ConfigFileResource implements Resource {
   private final String mode;
   private final AtomicFileWriter writer;
   private final Path backupDir;
+  // The previous content, saved by the writer when this run rewrote the file (null: nothing to
+  // undo).
+  private Path previousContent;
 
   public ConfigFileResource(
       Path path,
@@ -70,6 +75,7 @@ public final class ConfigFileResource implements Resource {
       if (!w.changed()) {
         return Result.unchanged(after);
       }
+      previousContent = w.change() == WriteResult.Change.UPDATED ? w.backup().orElse(null) : null;
       String what =
           switch (w.change()) {
             case CREATED -> "created " + owner + ":" + group + " " + mode;
@@ -80,6 +86,47 @@ public final class ConfigFileResource implements Resource {
     } catch (FileWriteException e) {
       throw new ResourceException(e.getMessage(), e);
     }
+  }
+
+  @Override
+  public Optional<Undo> undo() {
+    return previousContent == null
+        ? Optional.empty()
+        : Optional.of(new Undo("rewrite of " + path, "the previous " + path));
+  }
+
+  @Override
+  public Result rollback(String reason) throws ResourceException {
+    if (previousContent == null) {
+      throw new ResourceException(
+          "nothing to roll back: " + path + " was not rewritten in this run");
+    }
+    byte[] old;
+    try {
+      // Read first: writing saves the current content to the same backup file.
+      old = Files.readAllBytes(previousContent);
+    } catch (IOException e) {
+      throw new ResourceException(
+          "cannot read the previous content of "
+              + path
+              + " at "
+              + previousContent
+              + ": "
+              + e.getMessage(),
+          e);
+    }
+    byte[] current = read();
+    try {
+      writer.write(path, old, owner, group, mode, backupDir);
+    } catch (FileWriteException e) {
+      throw new ResourceException(e.getMessage(), e);
+    }
+    previousContent = null;
+    return Result.differed(
+        true,
+        current == null ? "absent" : digest(rendered.redact(current)),
+        digest(rendered.redact(old)),
+        "previous content restored");
   }
 
   private byte[] read() throws ResourceException {

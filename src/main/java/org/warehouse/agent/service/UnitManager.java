@@ -5,18 +5,21 @@ import java.time.Duration;
 /**
  * Starts and restarts units and verifies the result: {@code systemctl restart} returns 0 even when
  * the new process dies at once, so success means active, a new main PID, and still so after a short
- * settle time.
+ * settle time; where a health URL is set, also that it answers 2xx in time, from that process.
  */
 public final class UnitManager {
   private static final Duration POLL = Duration.ofMillis(100);
   private final Systemctl systemctl;
   private final Duration startTimeout;
   private final Duration settle;
+  private final HealthChecker health;
 
-  public UnitManager(Systemctl systemctl, Duration startTimeout, Duration settle) {
+  public UnitManager(
+      Systemctl systemctl, Duration startTimeout, Duration settle, HealthChecker health) {
     this.systemctl = systemctl;
     this.startTimeout = startTimeout;
     this.settle = settle;
+    this.health = health;
   }
 
   public UnitState state(String unit) throws ServiceException, InterruptedException {
@@ -47,7 +50,7 @@ public final class UnitManager {
     UnitState s = systemctl.show(unit);
     while (!(s.active() && s.mainPid() > 0 && s.mainPid() != oldPid)) {
       if ("failed".equals(s.activeState()) || System.nanoTime() > deadline) {
-        throw new ServiceException(unit + " did not start: " + s.describe());
+        throw new ServiceException(unit, "did not start", s.describe());
       }
       Thread.sleep(POLL.toMillis());
       s = systemctl.show(unit);
@@ -56,12 +59,38 @@ public final class UnitManager {
     UnitState settled = systemctl.show(unit);
     if (!settled.active() || settled.mainPid() != s.mainPid()) {
       throw new ServiceException(
-          unit
-              + " started but did not stay up: pid "
-              + s.mainPid()
-              + ", now "
-              + settled.describe());
+          unit,
+          "started but did not stay up",
+          "pid " + s.mainPid() + ", now " + settled.describe());
     }
     return settled;
+  }
+
+  /**
+   * Waits until {@code check} answers 2xx while {@code unit} keeps running as {@code pid}: a unit
+   * that dies meanwhile fails at once instead of after the whole health timeout.
+   */
+  public void awaitHealthy(String unit, long pid, HealthCheck check)
+      throws ServiceException, InterruptedException {
+    HealthChecker.Poll poll =
+        health.await(
+            check,
+            () -> {
+              UnitState s = systemctl.show(unit);
+              if (!s.active() || s.mainPid() != pid) {
+                throw new ServiceException(
+                    unit,
+                    "stopped while waiting for its health check",
+                    "pid " + pid + ", now " + s.describe());
+              }
+            });
+    if (!poll.healthy()) {
+      throw new ServiceException(unit, "failed health check", poll.describeFailure(check));
+    }
+  }
+
+  /** One health probe with a short budget, for a look at the state before a run changes things. */
+  public HealthChecker.Answer probeHealth(HealthCheck check, Duration budget) {
+    return health.probe(check.url(), budget);
   }
 }

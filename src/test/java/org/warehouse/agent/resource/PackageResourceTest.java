@@ -5,7 +5,10 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
@@ -13,10 +16,15 @@ import org.junit.jupiter.api.io.TempDir;
 import org.warehouse.agent.apt.AptConfig;
 import org.warehouse.agent.apt.AptGet;
 import org.warehouse.agent.apt.Dpkg;
+import org.warehouse.agent.apt.KeptPackages;
+import org.warehouse.agent.apt.Quarantine;
+import org.warehouse.agent.exec.CommandRunner;
 import org.warehouse.agent.exec.FakeCommandRunner;
 
 class PackageResourceTest {
   @TempDir Path admin;
+  @TempDir Path state;
+  @TempDir Path archives;
   private final FakeCommandRunner fake = new FakeCommandRunner();
   private final AptGet apt =
       new AptGet(
@@ -28,7 +36,24 @@ class PackageResourceTest {
               Duration.ofSeconds(5)));
 
   private PackageResource resource(Optional<String> pin) {
-    return new PackageResource("warehouse", pin, apt, new Dpkg(fake, admin, Duration.ofSeconds(5)));
+    return resource(pin, fake);
+  }
+
+  private PackageResource resource(Optional<String> pin, CommandRunner runner) {
+    AptGet a = new AptGet(runner, apt.config());
+    Dpkg d = new Dpkg(runner, admin, Duration.ofSeconds(5));
+    return new PackageResource(
+        "warehouse",
+        pin,
+        a,
+        d,
+        quarantine(),
+        new KeptPackages(state.resolve("packages"), archives, d, a));
+  }
+
+  private Quarantine quarantine() {
+    return new Quarantine(
+        state, Clock.fixed(Instant.parse("2018-09-14T10:00:00Z"), ZoneOffset.UTC));
   }
 
   private void installed(String version, String status, String want) {
@@ -48,7 +73,9 @@ class PackageResourceTest {
   }
 
   private long installs() {
-    return fake.argvs().stream().filter(a -> a.contains("install")).count();
+    return fake.argvs().stream()
+        .filter(a -> a.contains("install") && !a.contains("--download-only"))
+        .count();
   }
 
   @Test
@@ -58,12 +85,7 @@ class PackageResourceTest {
     fake.on(List.of("dpkg-query"), 0, "18.09.9\tii \tinstall\n", "");
     // dpkg reports the old version until apt-get has installed the new one.
     Switching host = new Switching(fake);
-    PackageResource r =
-        new PackageResource(
-            "warehouse",
-            Optional.empty(),
-            new AptGet(host, apt.config()),
-            new Dpkg(host, admin, Duration.ofSeconds(5)));
+    PackageResource r = resource(Optional.empty(), host);
 
     Result result = r.checkApply(true);
 
@@ -168,7 +190,7 @@ class PackageResourceTest {
 
     @Override
     public org.warehouse.agent.exec.CommandResult run(org.warehouse.agent.exec.Command c) {
-      if (c.argv().contains("install")) {
+      if (c.argv().contains("install") && !c.argv().contains("--download-only")) {
         installedNew = true;
       }
       if (c.argv().get(0).equals("dpkg-query") && installedNew) {
