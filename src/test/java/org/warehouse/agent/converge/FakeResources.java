@@ -2,11 +2,14 @@ package org.warehouse.agent.converge;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
 import org.warehouse.agent.resource.Refreshable;
 import org.warehouse.agent.resource.Resource;
 import org.warehouse.agent.resource.ResourceException;
 import org.warehouse.agent.resource.Result;
+import org.warehouse.agent.resource.Reversible;
 
 /** In-memory resources for engine tests: a value to converge, a failure, a hang, a service. */
 final class FakeResources {
@@ -98,6 +101,108 @@ final class FakeResources {
         restarts.add("restart");
       }
       return Result.differed(apply, "pid 1", "pid 2", "restarted");
+    }
+  }
+
+  /** A value that remembers what it replaced and can put it back; a log of rollbacks. */
+  static final class Undoable implements Reversible {
+    final String id;
+    final String desired;
+    String actual;
+    final boolean previousKnown;
+    String previous;
+    String rollbackFailure;
+    final List<String> rollbacks = new ArrayList<>();
+
+    Undoable(String id, String desired, String actual, boolean previousKnown) {
+      this.id = id;
+      this.desired = desired;
+      this.actual = actual;
+      this.previousKnown = previousKnown;
+    }
+
+    @Override
+    public String id() {
+      return id;
+    }
+
+    @Override
+    public Result checkApply(boolean apply) {
+      if (desired.equals(actual)) {
+        return Result.unchanged(actual);
+      }
+      String before = actual;
+      if (apply) {
+        previous = previousKnown ? actual : null;
+        actual = desired;
+      }
+      return Result.differed(apply, before, desired, "upgraded");
+    }
+
+    @Override
+    public Optional<Undo> undo() {
+      return previous == null
+          ? Optional.empty()
+          : Optional.of(new Undo("upgrade of " + id + " to " + actual, id + " " + previous));
+    }
+
+    @Override
+    public Result rollback(String reason) throws ResourceException {
+      rollbacks.add(reason);
+      if (rollbackFailure != null) {
+        throw new ResourceException(rollbackFailure);
+      }
+      String bad = actual;
+      actual = previous;
+      previous = null;
+      return Result.differed(true, bad, actual, "reinstalled " + actual);
+    }
+  }
+
+  /**
+   * A service whose restart fails its check while {@code healthy} says no; a baseline that may say
+   * it was already broken; a log of restarts.
+   */
+  static final class CheckedService implements Refreshable {
+    final String id;
+    final Supplier<Boolean> healthy;
+    String brokenBefore;
+    final List<String> restarts = new ArrayList<>();
+
+    CheckedService(String id, Supplier<Boolean> healthy) {
+      this.id = id;
+      this.healthy = healthy;
+    }
+
+    @Override
+    public String id() {
+      return id;
+    }
+
+    @Override
+    public Result checkApply(boolean apply) {
+      return Result.unchanged("active");
+    }
+
+    @Override
+    public Result refresh(boolean apply) throws ResourceException {
+      if (!apply) {
+        return Result.differed(false, "active", "restarted", "would restart");
+      }
+      restarts.add("restart");
+      if (!healthy.get()) {
+        throw new ResourceException(
+            id + " failed health check", "HTTP 500 from http://127.0.0.1:8000/_health/", null);
+      }
+      return Result.differed(true, "pid 1", "pid 2, healthy", "restarted");
+    }
+
+    @Override
+    public Result baseline() throws ResourceException {
+      if (brokenBefore != null) {
+        throw new ResourceException(brokenBefore);
+      }
+      return Result.unchanged("active, healthy");
     }
   }
 }

@@ -1,0 +1,216 @@
+package org.warehouse.agent.converge;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+import org.warehouse.agent.resource.Resource;
+
+/**
+ * When the runner rolls back, what, in which order, and how it reports it; and when it does not.
+ */
+class RollbackPolicyTest {
+  private final List<String> events = new ArrayList<>();
+  private final RunListener recorder =
+      new RunListener() {
+        @Override
+        public void resourceFinished(ResourceReport report, boolean notification) {
+          events.add((notification ? "notify " : "") + report.id() + "=" + report.status());
+        }
+      };
+  private final Runner runner = new Runner(Duration.ofSeconds(5), recorder, Clock.systemUTC());
+
+  private final FakeResources.Undoable pkg =
+      new FakeResources.Undoable("package:w", "2", "1", true);
+  private final FakeResources.Undoable file =
+      new FakeResources.Undoable("file:/c", "new", "old", true);
+  private final FakeResources.CheckedService web =
+      new FakeResources.CheckedService("service:web", () -> pkg.actual.equals("1"));
+
+  private static Plan plan(List<Resource> resources, Object... subscriptions) {
+    Map<String, Set<String>> subs = new java.util.LinkedHashMap<>();
+    for (int i = 0; i < subscriptions.length; i += 2) {
+      @SuppressWarnings("unchecked")
+      List<String> on = (List<String>) subscriptions[i + 1];
+      subs.put((String) subscriptions[i], new LinkedHashSet<>(on));
+    }
+    return new Plan(resources, subs);
+  }
+
+  @Test
+  void aFailedRestartAfterAnUpgradeRollsBackWhatItSubscribesToAndChecksAgain() throws Exception {
+    Plan p = plan(List.of(pkg, file, web), web.id(), List.of(pkg.id(), file.id()));
+
+    RunReport report = runner.run(p, true, Trigger.MANUAL);
+
+    assertThat(pkg.actual).isEqualTo("1");
+    assertThat(file.actual).isEqualTo("old");
+    assertThat(web.restarts).hasSize(2);
+    assertThat(report.result()).isEqualTo("failed");
+    assertThat(report.error())
+        .isEqualTo(
+            "service:web failed health check after upgrade of package:w to 2 and upgrade of"
+                + " file:/c to new (HTTP 500 from http://127.0.0.1:8000/_health/); rolled back to"
+                + " package:w 1 and file:/c old");
+    assertThat(pkg.rollbacks)
+        .containsExactly(
+            "service:web failed health check after upgrade of package:w to 2 and upgrade of"
+                + " file:/c to new (HTTP 500 from http://127.0.0.1:8000/_health/)");
+    assertThat(report.resources())
+        .extracting(ResourceReport::id, ResourceReport::status)
+        .containsExactly(
+            org.assertj.core.groups.Tuple.tuple("package:w", "rolled_back"),
+            org.assertj.core.groups.Tuple.tuple("file:/c", "rolled_back"),
+            org.assertj.core.groups.Tuple.tuple("service:web", "unchanged"));
+    ResourceReport rolled = report.resources().get(0);
+    assertThat(rolled.before()).isEqualTo("1");
+    assertThat(rolled.after()).isEqualTo("1");
+    assertThat(rolled.detail()).isEqualTo("upgraded to 2; rolled back: reinstalled 1");
+    assertThat(report.notifications())
+        .extracting(ResourceReport::status, ResourceReport::detail)
+        .containsExactly(
+            org.assertj.core.groups.Tuple.tuple("failed", "notified by package:w, file:/c"),
+            org.assertj.core.groups.Tuple.tuple("changed", "after rollback; restarted"));
+    assertThat(events)
+        .containsExactly(
+            "package:w=changed",
+            "file:/c=changed",
+            "service:web=unchanged",
+            "notify service:web=failed",
+            "package:w=rolled_back",
+            "file:/c=rolled_back",
+            "notify service:web=changed");
+  }
+
+  @Test
+  void aServiceThatWasAlreadyBrokenIsNotABlameForTheRunsChanges() throws Exception {
+    web.brokenBefore = "service:web was not running: failed (failed)";
+    Plan p = plan(List.of(pkg, web), web.id(), List.of(pkg.id()));
+
+    RunReport report = runner.run(p, true, Trigger.MANUAL);
+
+    assertThat(pkg.rollbacks).isEmpty();
+    assertThat(pkg.actual).isEqualTo("2");
+    assertThat(report.result()).isEqualTo("failed");
+    assertThat(report.error())
+        .isEqualTo(
+            "service:web failed health check after upgrade of package:w to 2 (HTTP 500 from"
+                + " http://127.0.0.1:8000/_health/); not rolled back: before this run,"
+                + " service:web was not running: failed (failed)");
+    assertThat(report.resources()).extracting(ResourceReport::status).contains("changed");
+  }
+
+  @Test
+  void withoutAKnownPreviousStateNothingIsRolledBack() throws Exception {
+    FakeResources.Undoable firstInstall =
+        new FakeResources.Undoable("package:w", "2", "absent", false);
+    FakeResources.CheckedService svc = new FakeResources.CheckedService("service:web", () -> false);
+    Plan p = plan(List.of(firstInstall, svc), svc.id(), List.of(firstInstall.id()));
+
+    RunReport report = runner.run(p, true, Trigger.MANUAL);
+
+    assertThat(firstInstall.rollbacks).isEmpty();
+    assertThat(report.error())
+        .endsWith("; not rolled back: no previous state known (first install or new file)");
+    assertThat(svc.restarts).hasSize(1);
+  }
+
+  @Test
+  void aFailureWithNothingChangedIsReportedAndNothingIsTouched() throws Exception {
+    FakeResources.Undoable same = new FakeResources.Undoable("package:w", "1", "1", true);
+    Plan p = plan(List.of(same, new FakeResources.Failing(), web), web.id(), List.of(same.id()));
+
+    RunReport report = runner.run(p, true, Trigger.MANUAL);
+
+    assertThat(report.error()).isEqualTo("fail:x: disk on fire | second line");
+    assertThat(same.rollbacks).isEmpty();
+    assertThat(web.restarts).isEmpty();
+  }
+
+  @Test
+  void aRollbackThatFailsIsTheWorstOutcomeAndTheServiceIsStillRetried() throws Exception {
+    pkg.rollbackFailure = "cannot reinstall w 1: the repository no longer has it";
+    Plan p = plan(List.of(pkg, web), web.id(), List.of(pkg.id()));
+
+    RunReport report = runner.run(p, true, Trigger.MANUAL);
+
+    assertThat(report.result()).isEqualTo("failed");
+    assertThat(report.error())
+        .startsWith("ROLLBACK FAILED: service:web failed health check after upgrade of package:w")
+        .contains(
+            "rolling back package:w failed: cannot reinstall w 1: the repository no longer has it",
+            "service:web still fails after the rollback: service:web failed health check");
+    assertThat(report.resources().get(0).status()).isEqualTo("rollback_failed");
+    assertThat(report.resources().get(0).failed()).isTrue();
+    assertThat(report.notifications())
+        .extracting(ResourceReport::status)
+        .containsExactly("failed", "rollback_failed");
+    assertThat(web.restarts).hasSize(2);
+  }
+
+  @Test
+  void servicesAlreadyRestartedOntoTheBadChangeAreRestartedAgainLaterOnesNotAtAll()
+      throws Exception {
+    FakeResources.CheckedService worker =
+        new FakeResources.CheckedService("service:worker", () -> true);
+    FakeResources.CheckedService beat =
+        new FakeResources.CheckedService("service:beat", () -> true);
+    Plan p =
+        plan(
+            List.of(pkg, worker, web, beat),
+            worker.id(),
+            List.of(pkg.id()),
+            web.id(),
+            List.of(pkg.id()),
+            beat.id(),
+            List.of(pkg.id()));
+
+    RunReport report = runner.run(p, true, Trigger.MANUAL);
+
+    assertThat(pkg.actual).isEqualTo("1");
+    assertThat(worker.restarts).hasSize(2);
+    assertThat(web.restarts).hasSize(2);
+    // beat never ran the bad version: its trigger was undone before its turn.
+    assertThat(beat.restarts).isEmpty();
+    assertThat(report.notifications())
+        .extracting(ResourceReport::id, ResourceReport::status)
+        .containsExactly(
+            org.assertj.core.groups.Tuple.tuple("service:worker", "changed"),
+            org.assertj.core.groups.Tuple.tuple("service:web", "failed"),
+            org.assertj.core.groups.Tuple.tuple("service:worker", "changed"),
+            org.assertj.core.groups.Tuple.tuple("service:web", "changed"));
+  }
+
+  @Test
+  void whyRunNeverRollsBack() throws Exception {
+    FakeResources.CheckedService failing =
+        new FakeResources.CheckedService("service:web", () -> false);
+    Plan p = plan(List.of(pkg, failing), failing.id(), List.of(pkg.id()));
+
+    RunReport report = runner.run(p, false, Trigger.MANUAL);
+
+    assertThat(report.result()).isEqualTo("changed");
+    assertThat(pkg.rollbacks).isEmpty();
+    assertThat(pkg.actual).isEqualTo("1");
+  }
+
+  @Test
+  void theNextRunWithNothingToDoIsUnchanged() throws Exception {
+    Plan p = plan(List.of(pkg, web), web.id(), List.of(pkg.id()));
+    runner.run(p, true, Trigger.MANUAL);
+    // A quarantined version: the package now stays at 1.
+    FakeResources.Undoable stays = new FakeResources.Undoable("package:w", "1", "1", true);
+
+    RunReport next =
+        runner.run(plan(List.of(stays, web), web.id(), List.of(stays.id())), true, Trigger.MANUAL);
+
+    assertThat(next.result()).isEqualTo("unchanged");
+    assertThat(web.restarts).hasSize(2);
+  }
+}
