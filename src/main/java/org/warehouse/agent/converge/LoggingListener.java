@@ -2,6 +2,7 @@ package org.warehouse.agent.converge;
 
 import java.util.logging.Level;
 import java.util.logging.Logger;
+import org.warehouse.agent.resource.PackageResource;
 
 /** Writes one log line per resource and per run: what changed, how long, why it failed. */
 public final class LoggingListener implements RunListener {
@@ -22,6 +23,11 @@ public final class LoggingListener implements RunListener {
   @Override
   public void resourceFinished(ResourceReport r, boolean notification) {
     String prefix = notification ? "notification " : "";
+    // Skipping a quarantined version is no change, but an operator must see it every run.
+    if ("unchanged".equals(r.status()) && r.detail().contains(PackageResource.QUARANTINED)) {
+      LOG.warning(() -> prefix + r.id() + " left at " + r.before() + ": " + r.detail());
+      return;
+    }
     switch (r.status()) {
       case "unchanged" -> LOG.fine(() -> prefix + r.id() + " unchanged: " + r.before());
       case "skipped" -> LOG.warning(() -> prefix + r.id() + " skipped: " + r.detail());

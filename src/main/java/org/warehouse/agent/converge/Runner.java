@@ -221,9 +221,11 @@ public final class Runner {
                   ROLLED_BACK,
                   was.before(),
                   a.report().after(),
-                  join(
-                      (was.detail().isEmpty() ? "changed" : was.detail()) + " to " + was.after(),
-                      "rolled back: " + a.report().detail()),
+                  "changed to "
+                      + was.after()
+                      + (was.detail().isEmpty() ? "" : " (" + was.detail() + ")")
+                      + "; rolled back: "
+                      + a.report().detail(),
                   "",
                   was.durationMs() + a.report().durationMs());
         }

@@ -24,6 +24,9 @@ import org.warehouse.agent.version.DebianVersion;
  * repository no longer has it, and the failed version quarantined.
  */
 public final class PackageResource implements Reversible {
+  /** Marks the detail of a run that skipped a quarantined version ("18.09.02 quarantined: ..."). */
+  public static final String QUARANTINED = " quarantined: ";
+
   private final String name;
   private final Optional<String> pin;
   private final AptGet apt;
@@ -114,7 +117,7 @@ public final class PackageResource implements Reversible {
                 repaired,
                 (pin.isPresent() ? "pinned " : "")
                     + target
-                    + " quarantined: "
+                    + QUARANTINED
                     + bad.get().reason()
                     + " (agent quarantine clear "
                     + name

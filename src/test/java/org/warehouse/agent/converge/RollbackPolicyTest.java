@@ -71,7 +71,7 @@ class RollbackPolicyTest {
     ResourceReport rolled = report.resources().get(0);
     assertThat(rolled.before()).isEqualTo("1");
     assertThat(rolled.after()).isEqualTo("1");
-    assertThat(rolled.detail()).isEqualTo("upgraded to 2; rolled back: reinstalled 1");
+    assertThat(rolled.detail()).isEqualTo("changed to 2 (upgraded); rolled back: reinstalled 1");
     assertThat(report.notifications())
         .extracting(ResourceReport::status, ResourceReport::detail)
         .containsExactly(
