@@ -206,6 +206,37 @@ class RollbackSandboxIT {
 
   @Test
   @Order(7)
+  void aRollbackWithNothingToGoBackToFailsLoudly(SandboxHost host) throws Exception {
+    AgentInSandbox agent = agent(host);
+    // Neither the repository, nor apt's cache, nor the agent's state dir has 18.09.08 any more.
+    host.sandbox().exec(List.of("rm", KEPT + "/warehouse_18.09.08_all.deb")).requireSuccess();
+    agent.run("quarantine", "clear", "warehouse", "18.09.09").requireSuccess();
+
+    ExecResult run = agent.converge();
+
+    assertThat(run.exitCode()).as(run.toString()).isEqualTo(4);
+    assertThat(run.stdout())
+        .contains(
+            "package:warehouse: 18.09.08 -> 18.09.09",
+            "no copy of 18.09.08 kept for a rollback",
+            "ROLLBACK FAILED: warehouse-web.service ",
+            "after upgrade of warehouse to 18.09.09",
+            "rolling back package:warehouse failed: cannot reinstall warehouse 18.09.08: the"
+                + " repository no longer has it; no .deb in /var/cache/apt/archives or "
+                + KEPT,
+            "service:warehouse-web.service still fails after the rollback")
+        .containsPattern("rollback_failed +package:warehouse")
+        .containsPattern("notify rollback_failed +service:warehouse-web.service");
+    assertThat(run.stderr()).contains("ROLLBACK FAILED: package:warehouse");
+    assertThat(agent.installedVersion()).isEqualTo("18.09.09");
+    assertThat(agent.unitActiveState()).isNotEqualTo("active");
+    assertThat(quarantined(host)).containsExactly("warehouse 18.09.09");
+    assertThat(host.sandbox().readFile("/var/lib/warehouse-agent/last-run.json"))
+        .contains("\"status\" : \"rollback_failed\"");
+  }
+
+  @Test
+  @Order(8)
   void theHostIsUntouched() {
     assertThat(Path.of("/opt/warehouse")).doesNotExist();
     assertThat(Path.of("/var/lib/warehouse-agent")).doesNotExist();
