@@ -210,7 +210,10 @@ public final class Runner {
                   ROLLBACK_FAILED,
                   was.before(),
                   was.after(),
-                  join(was.detail(), "rollback failed"),
+                  "changed to "
+                      + was.after()
+                      + (was.detail().isEmpty() ? "" : " (" + was.detail() + ")")
+                      + "; rollback failed",
                   a.report().error(),
                   was.durationMs() + a.report().durationMs());
         } else {
@@ -288,10 +291,6 @@ public final class Runner {
       }
       return all.isEmpty() ? null : String.join(" | ", all);
     }
-  }
-
-  private static String join(String a, String b) {
-    return a.isEmpty() ? b : b.isEmpty() ? a : a + "; " + b;
   }
 
   /** A resource step; may throw like checkApply. */
