@@ -33,7 +33,10 @@ public record ResourceReport(
         durationMs);
   }
 
+  /** Changed the host: a failed rollback leaves the change in place, so it counts too. */
   public boolean changed() {
-    return "changed".equals(status) || "would_change".equals(status);
+    return "changed".equals(status)
+        || "would_change".equals(status)
+        || "rollback_failed".equals(status);
   }
 }

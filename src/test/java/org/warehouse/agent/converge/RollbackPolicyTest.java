@@ -148,6 +148,8 @@ class RollbackPolicyTest {
             "service:web still fails after the rollback: service:web failed health check");
     assertThat(report.resources().get(0).status()).isEqualTo("rollback_failed");
     assertThat(report.resources().get(0).failed()).isTrue();
+    // The host stays changed: --detailed-exitcodes says changed and failed.
+    assertThat(report.changedAnything()).isTrue();
     assertThat(report.notifications())
         .extracting(ResourceReport::status)
         .containsExactly("failed", "rollback_failed");

@@ -117,6 +117,13 @@ class RollbackSandboxIT {
     AgentInSandbox agent = agent(host);
     long pid = agent.mainPid();
     host.publish(host.buildWarehouse("18.09.01"), host.buildWarehouse("18.09.02"));
+    // No copy of 18.09.01 anywhere: the agent downloads one before upgrading.
+    host.sandbox().exec(List.of("rm", KEPT + "/warehouse_18.09.01_all.deb")).requireSuccess();
+    host.sandbox()
+        .exec(
+            List.of(
+                "find", "/var/cache/apt/archives", "-maxdepth", "1", "-name", "*.deb", "-delete"))
+        .requireSuccess();
 
     ExecResult run = agent.converge();
 
@@ -127,7 +134,7 @@ class RollbackSandboxIT {
         .doesNotContain("rolled_back");
     assertThat(agent.mainPid()).isNotEqualTo(pid);
     assertServes(host, "18.09.02");
-    // Both versions' packages are kept for a later rollback.
+    // Both versions' packages are kept for a later rollback (18.09.01 downloaded before).
     assertThat(host.sandbox().hostPath(KEPT + "/warehouse_18.09.01_all.deb")).exists();
     assertThat(host.sandbox().hostPath(KEPT + "/warehouse_18.09.02_all.deb")).exists();
   }
@@ -205,7 +212,8 @@ class RollbackSandboxIT {
 
     ExecResult run = agent.converge();
 
-    assertThat(run.exitCode()).as(run.toString()).isEqualTo(4);
+    // Failed, and changed: the host stays on the failed version.
+    assertThat(run.exitCode()).as(run.toString()).isEqualTo(6);
     assertThat(run.stdout())
         .contains(
             "changed to 18.09.09 (upgraded; no copy of 18.09.08 kept for a rollback: no .deb of"
