@@ -17,6 +17,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.regex.Pattern;
+import org.warehouse.agent.attributes.AttributeSchemaResolver;
 import org.warehouse.agent.version.DebianVersion;
 import org.warehouse.agent.version.InvalidVersionException;
 import org.yaml.snakeyaml.DumperOptions;
@@ -94,7 +95,14 @@ public final class SettingsLoader {
     options.setNestingDepthLimit(50);
     options.setCodePointLimit((int) MAX_BYTES);
     DumperOptions dump = new DumperOptions();
-    return new Yaml(new SafeConstructor(options), new Representer(dump), dump, options);
+    // The attribute files' schema for agent.yml too, so inline attributes type `no` or `0755`
+    // exactly as attribute files do (strings), and `mode: 0640` reads as the text written.
+    return new Yaml(
+        new SafeConstructor(options),
+        new Representer(dump),
+        dump,
+        options,
+        new AttributeSchemaResolver());
   }
 
   static String yamlError(String file, MarkedYAMLException e) {

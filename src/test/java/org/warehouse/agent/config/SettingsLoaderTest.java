@@ -142,9 +142,39 @@ class SettingsLoaderTest {
   }
 
   @Test
-  void unquotedModeIsRefusedBecauseYamlReadsItAsANumber() throws Exception {
-    assertThat(errorOf("config_files: [{path: /opt/x.yml, attribute: a, mode: 0640}]\n"))
+  void modeIsReadAsWrittenAndMustBeOctalText() throws Exception {
+    Settings s =
+        SettingsLoader.load(
+            write("config_files: [{path: /opt/x.yml, attribute: a, mode: 0640}]\n"));
+    assertThat(s.configFiles().get(0).mode()).isEqualTo(0640);
+    assertThat(errorOf("config_files: [{path: /opt/x.yml, attribute: a, mode: 640}]\n"))
         .contains("config_files[0].mode: expected a quoted octal string like \"0640\"");
+  }
+
+  @Test
+  void inlineAttributesAreTypedAsAttributeFilesAre() throws Exception {
+    Settings s =
+        SettingsLoader.load(
+            write(
+                """
+                attributes:
+                  default:
+                    a: no
+                    b: 0755
+                    c: true
+                    d: 42
+                    e: 1e3
+                    f: !secret db_password
+                    g: ~
+                """));
+    assertThat(s.attributes().defaults())
+        .containsEntry("a", "no")
+        .containsEntry("b", "0755")
+        .containsEntry("c", true)
+        .containsEntry("d", 42L)
+        .containsEntry("e", "1e3")
+        .containsEntry("f", new org.warehouse.agent.attributes.SecretRef("db_password"))
+        .containsEntry("g", null);
   }
 
   @Test
