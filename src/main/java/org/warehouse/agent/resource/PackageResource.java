@@ -34,19 +34,23 @@ public final class PackageResource implements Resource {
   public Result checkApply(boolean apply) throws ResourceException, InterruptedException {
     try {
       String repaired = "";
+      String beforeRepair = null;
       if (dpkg.interrupted()) {
         if (!apply) {
           return Result.differed(
               false, "dpkg interrupted", "repaired", "would run dpkg --configure -a first");
         }
+        beforeRepair =
+            dpkg.installed(name).map(this::describe).orElse("dpkg interrupted") + ", interrupted";
         dpkg.repair();
         repaired = "repaired interrupted dpkg (dpkg --configure -a)";
       }
       Optional<InstalledPackage> installed = dpkg.installed(name);
-      String before =
+      String now =
           installed.filter(InstalledPackage::hasFiles).map(this::describe).orElse("absent");
+      String before = beforeRepair != null ? beforeRepair : now;
       if (installed.isPresent() && installed.get().held()) {
-        return new Result(Outcome.UNCHANGED, before, before, join(repaired, "held: left alone"));
+        return settled(before, now, join(repaired, "held: left alone"));
       }
       PackagePolicy policy = apt.policy(name);
       String target;
@@ -59,7 +63,7 @@ public final class PackageResource implements Resource {
                 && DebianVersion.parse(installed.get().version())
                     .equals(DebianVersion.parse(target));
         if (alreadyThere) {
-          return new Result(Outcome.UNCHANGED, before, before, join(repaired, "pinned"));
+          return settled(before, now, join(repaired, "pinned"));
         }
         if (!policy.available().contains(target)) {
           throw new ResourceException(
@@ -81,7 +85,7 @@ public final class PackageResource implements Resource {
             && installed.get().isInstalled()
             && DebianVersion.parse(installed.get().version()).compareTo(DebianVersion.parse(target))
                 >= 0) {
-          return new Result(Outcome.UNCHANGED, before, before, join(repaired, "newest"));
+          return settled(before, now, join(repaired, "newest"));
         }
       }
       if (!apply) {
@@ -89,22 +93,35 @@ public final class PackageResource implements Resource {
             false, before, target, join(repaired, "would install " + name + "=" + target));
       }
       apt.install(name, target, downgrade);
-      InstalledPackage now =
+      InstalledPackage after =
           dpkg.installed(name)
               .orElseThrow(
                   () -> new ResourceException(name + " is not installed after apt-get install"));
-      if (!now.isInstalled()
-          || !DebianVersion.parse(now.version()).equals(DebianVersion.parse(target))) {
-        throw new ResourceException(name + " is " + describe(now) + " after installing " + target);
+      if (!after.isInstalled()
+          || !DebianVersion.parse(after.version()).equals(DebianVersion.parse(target))) {
+        throw new ResourceException(
+            name + " is " + describe(after) + " after installing " + target);
       }
-      return Result.differed(
-          true,
-          before,
-          now.version(),
-          join(repaired, installed.isEmpty() ? "installed" : "upgraded"));
+      String how =
+          installed.isEmpty() || !installed.get().hasFiles()
+              ? "installed"
+              : downgrade
+                      && DebianVersion.parse(target)
+                              .compareTo(DebianVersion.parse(installed.get().version()))
+                          < 0
+                  ? "downgraded to the pinned version"
+                  : "upgraded";
+      return Result.differed(true, before, after.version(), join(repaired, how));
     } catch (AptException e) {
       throw new ResourceException(e.getMessage(), e);
     }
+  }
+
+  // Nothing left to install; still a change when this run repaired an interrupted dpkg.
+  private static Result settled(String before, String now, String detail) {
+    return before.equals(now)
+        ? new Result(Outcome.UNCHANGED, now, now, detail)
+        : new Result(Outcome.CHANGED, before, now, detail);
   }
 
   private String describe(InstalledPackage p) {
