@@ -22,8 +22,11 @@ import org.junit.jupiter.api.Test;
  * neither our code nor the cache can drift from dpkg unnoticed.
  *
  * <p>The live part uses a new seed each run and prints it; rerun one with {@code
- * -Dversion.live.seed=SEED}, size it with {@code -Dversion.live.pairs=N}. It is skipped, saying so,
- * where dpkg is not installed.
+ * -Dversion.live.seed=SEED}. It asks dpkg about 1,500 fresh pairs ({@code -Dversion.live.pairs=N})
+ * with a cached pair after every five, within a time budget of 20 s ({@code
+ * -Dversion.live.seconds=S}) so that a machine busy with other builds does not stall the suite:
+ * past the budget it stops, never before 200 pairs, and prints how many it checked. It is skipped,
+ * saying so, where dpkg is not installed.
  */
 class DebianVersionDifferentialTest {
   private static final int LIVE_FRESH_PAIRS = Integer.getInteger("version.live.pairs", 1_500);
