@@ -4,6 +4,10 @@
 # on the same version mix (src/bench/resources/version-mix.txt) and the same number of operations:
 # per run, 10 warmup and 5 measured iterations of 1000 passes over 1024 pairs.
 #
+# For compareOnly it also times the same comparison written in C with inline character classes
+# (libdpkg 1.21 calls an out-of-line c_isbits() for every character), to show where Java stands
+# against C that does not pay for that.
+#
 # Runs C and Java alternately, ROUNDS times each (default 5), so that load from other work on the
 # machine hits both alike, and prints the median ns/op of each and the ratio Java/C.
 #
@@ -55,6 +59,7 @@ summary=()
 for bench in $BENCHES; do
   c_runs=()
   java_runs=()
+  inline_runs=()
   for round in $(seq "$ROUNDS"); do
     c=$("$C_BIN" "$MIX" "$bench" | awk '/^ns\/op/ {print $2}')
     json=$OUT/jmh-$bench-$round.json
@@ -66,12 +71,22 @@ for bench in $BENCHES; do
       "$bench" "$round" "$j" "$c" >&2
     c_runs+=("$c")
     java_runs+=("$j")
+    if [ "$bench" = compareOnly ]; then
+      inline_runs+=("$("$C_BIN" "$MIX" compareOnlyInline | awk '/^ns\/op/ {print $2}')")
+      printf 'version-bench: %-16s round %d: C, inline ctype (not libdpkg) %8.1f ns/op\n' \
+        "$bench" "$round" "${inline_runs[-1]}" >&2
+    fi
   done
   cm=$(printf '%s\n' "${c_runs[@]}" | median)
   jm=$(printf '%s\n' "${java_runs[@]}" | median)
   ratio=$(awk -v j="$jm" -v c="$cm" 'BEGIN {printf "%.2f", j / c}')
   summary+=("$(printf '%-16s Java %8.1f ns/op   C %8.1f ns/op   Java/C %s' \
     "$bench" "$jm" "$cm" "$ratio")")
+  if [ ${#inline_runs[@]} -gt 0 ]; then
+    im=$(printf '%s\n' "${inline_runs[@]}" | median)
+    summary+=("$(printf '%-16s (same algorithm in C with inline ctype, not libdpkg: %.1f ns/op,'\
+' Java/that %s)' "" "$im" "$(awk -v j="$jm" -v c="$im" 'BEGIN {printf "%.2f", j / c}')")")
+  fi
 done
 
 echo "version-bench: load $(cut -d' ' -f1-3 /proc/loadavg) at end" >&2

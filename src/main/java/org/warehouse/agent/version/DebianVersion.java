@@ -2,6 +2,7 @@ package org.warehouse.agent.version;
 
 import static java.nio.charset.StandardCharsets.UTF_8;
 
+import java.util.Arrays;
 import java.util.Optional;
 
 /**
@@ -285,6 +286,18 @@ public final class DebianVersion implements Comparable<DebianVersion> {
   // dpkg's verrevcmp over a[i, aEnd) and b[j, bEnd); reading past the end yields C's NUL. Digit
   // runs are compared digit by digit after skipping zeros, so their length is unbounded.
   private static int verrevcmp(byte[] a, int i, int aEnd, byte[] b, int j, int bEnd) {
+    // Identical bytes compare equal and verrevcmp walks them in lockstep, so skip the common
+    // prefix (a vectorised mismatch) and restart at the start of the digit run it ends in, since a
+    // digit run must be compared whole.
+    int m = Arrays.mismatch(a, i, aEnd, b, j, bEnd);
+    if (m < 0) {
+      return 0;
+    }
+    while (m > 0 && isDigit(a[i + m - 1])) {
+      m--;
+    }
+    i += m;
+    j += m;
     while (i < aEnd || j < bEnd) {
       int firstDiff = 0;
       while ((i < aEnd && !isDigit(a[i])) || (j < bEnd && !isDigit(b[j]))) {
