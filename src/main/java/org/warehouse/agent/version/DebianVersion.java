@@ -41,10 +41,10 @@ import java.util.Optional;
  *
  * <p>Blanks are dpkg's: only space and tab are trimmed at both ends or count as embedded; any other
  * control character is an invalid character. The epoch is read like C's {@code strtol}, so {@code
- * +1:0} and {@code -0:1} are valid (epochs 1 and 0) as they are for dpkg. A NUL character cannot
- * reach dpkg through argv at all; it is rejected here as an error. The empty string and {@code
- * <unknown>} mean "no version" only to {@code dpkg --compare-versions}; that is handled by the CLI
- * command, not here.
+ * +1:0} and {@code -0:1} are valid (epochs 1 and 0) as they are for dpkg, and so is a newline (or
+ * CR, VT, FF) before the epoch's digits. A NUL character cannot reach dpkg through argv at all; it
+ * is rejected here as an error. The empty string and {@code <unknown>} mean "no version" only to
+ * {@code dpkg --compare-versions}; that is handled by the CLI command, not here.
  */
 public final class DebianVersion implements Comparable<DebianVersion> {
   private static final int MAX_EPOCH = Integer.MAX_VALUE;
