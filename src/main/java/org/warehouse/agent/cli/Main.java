@@ -20,6 +20,7 @@ import picocli.CommandLine.Command;
       StatusCommand.class,
       CheckConfigCommand.class,
       AttributesCommand.class,
+      CompareVersionsCommand.class,
       CommandLine.HelpCommand.class
     })
 public final class Main implements Runnable {
