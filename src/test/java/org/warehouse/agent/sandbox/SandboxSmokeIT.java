@@ -104,7 +104,7 @@ class SandboxSmokeIT {
     host.publish(host.buildWarehouse("18.09.01"), crash);
     host.configureApt();
     apt(sandbox, "update");
-    apt(sandbox, "install", "-y", "--allow-downgrades", "warehouse=18.09.03");
+    apt(sandbox, "install", "-y", "warehouse=18.09.03");
 
     // A fact the agent relies on: restart "succeeds" even though the new process exits 1 at
     // once; only is-active (after the exec, so poll) tells the truth.
@@ -123,7 +123,12 @@ class SandboxSmokeIT {
   @Order(3)
   void closeLeavesNoMountsCgroupsOrProcesses(@TempDir Path dir) throws IOException {
     long overlaysBefore = overlayMounts();
-    Sandbox sandbox = Sandbox.boot(dir, List.of());
+    Path bound = Files.createDirectories(dir.resolve("bound"));
+    Files.writeString(bound.resolve("canary"), "still here\n");
+    Sandbox sandbox = Sandbox.boot(dir.resolve("state"), List.of(bound));
+    // systemd-tmpfiles --boot empties the sandbox's /tmp; it must stop at the bind mount.
+    assertThat(bound.resolve("canary")).hasContent("still here");
+    assertThat(sandbox.readFile(bound.resolve("canary").toString())).isEqualTo("still here\n");
     Path state = sandbox.stateDir();
     Path cgroup = sandbox.cgroupDir();
     long pid = sandbox.systemdPid();
