@@ -62,7 +62,7 @@ public final class Sandbox implements AutoCloseable {
   private final Set<Process> commands = ConcurrentHashMap.newKeySet();
   private volatile long systemdPid;
   private volatile String pidNamespace = "";
-  private boolean closed;
+  private volatile boolean closed;
 
   private Sandbox(
       String name, Path stateDir, Path cgroupDir, List<Path> bindPaths, Process launcher) {
@@ -93,18 +93,21 @@ public final class Sandbox implements AutoCloseable {
     String name = NAME_PREFIX + ProcessHandle.current().pid() + "-" + COUNTER.incrementAndGet();
     Path cgroupDir = HostMounts.cgroup2Root().orElseThrow().resolve(name);
     Set<Path> binds = new LinkedHashSet<>();
-    binds.add(Fixtures.projectDir());
-    for (Path path : bindPaths) {
-      Path absolute = path.toAbsolutePath().normalize();
-      if (!Files.isDirectory(absolute)) {
-        throw new IllegalArgumentException("bind path is not a directory: " + absolute);
+    List<Path> requested = new ArrayList<>();
+    requested.add(Fixtures.projectDir());
+    requested.addAll(bindPaths);
+    for (Path path : requested) {
+      if (!Files.isDirectory(path)) {
+        throw new IllegalArgumentException("bind path is not a directory: " + path);
       }
-      binds.add(absolute);
+      // The real path: the boot script creates the mount point inside the overlay from the host
+      // side, where a symlink on the way (/var/run -> /run) would lead out to the host's files.
+      binds.add(realPath(path));
     }
     Path stateDir;
     Process launcher;
     try {
-      stateDir = Files.createDirectories(workDir.toAbsolutePath().normalize()).resolve(name);
+      stateDir = Files.createDirectories(workDir).toRealPath().resolve(name);
       Files.createDirectory(stateDir);
       List<String> argv = new ArrayList<>();
       argv.add("/bin/bash");
@@ -295,9 +298,10 @@ public final class Sandbox implements AutoCloseable {
       } catch (RuntimeException e) {
         System.err.println("sandbox " + name + ": systemctl exit failed: " + e.getMessage());
       }
+      trace("systemctl exit", startNanos);
+      HostProcesses.awaitExit(launcher.toHandle(), EXIT_TIMEOUT);
     }
-    trace("systemctl exit", startNanos);
-    if (!HostProcesses.awaitExit(launcher.toHandle(), EXIT_TIMEOUT)) {
+    if (launcher.isAlive()) {
       System.err.println("sandbox " + name + ": systemd did not exit in time; killing it");
       // SIGKILL to the PID namespace's init kills every process in the namespace.
       if (systemdPid > 0) {
@@ -423,6 +427,9 @@ public final class Sandbox implements AutoCloseable {
           execInternal(List.of("systemctl", "is-system-running"), Duration.ofSeconds(10))
               .stdout()
               .strip();
+      if (state.equals("maintenance") || state.equals("stopping")) {
+        throw new SandboxException("systemd is " + state);
+      }
     }
     if (state.equals("degraded")) {
       System.err.println(
@@ -696,6 +703,14 @@ public final class Sandbox implements AutoCloseable {
       }
       removeCgroup(cgroup, problems);
       problems.forEach(problem -> System.err.println("sandbox: " + problem));
+    }
+  }
+
+  private static Path realPath(Path path) {
+    try {
+      return path.toRealPath();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
     }
   }
 
