@@ -397,6 +397,18 @@ public final class FixtureRepository implements AutoCloseable {
               TOOL_TIMEOUT);
       if (!result.succeeded()) {
         System.err.println("sandbox: cannot stop gpg-agent of " + home + ": " + result);
+        return;
+      }
+      // gpgconf only asks the agent to exit; it removes its socket as it goes.
+      Path socket = home.resolve("S.gpg-agent");
+      long deadline = System.nanoTime() + Duration.ofSeconds(3).toNanos();
+      while (Files.exists(socket) && System.nanoTime() < deadline) {
+        try {
+          Thread.sleep(10);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          return;
+        }
       }
     }
   }

@@ -2,8 +2,11 @@ package org.warehouse.agent.sandbox;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
@@ -37,10 +40,15 @@ public final class SandboxHost implements AutoCloseable {
   /** Where {@link #configureApt()} puts the source list inside. */
   public static final String SOURCE_LIST = "/etc/apt/sources.list.d/warehouse-fixture.list";
 
+  /** The drop-in that gives warehouse-web {@link #webPort()} (unless config.yml sets a port). */
+  public static final String WEB_PORT_DROP_IN =
+      "/etc/systemd/system/warehouse-web.service.d/sandbox-port.conf";
+
   private final Path workDir;
   private final boolean ownsWorkDir;
   private final FixtureRepository repository;
   private final RepositoryServer server;
+  private final int webPort;
   private Sandbox sandbox;
 
   private SandboxHost(
@@ -48,11 +56,13 @@ public final class SandboxHost implements AutoCloseable {
       boolean ownsWorkDir,
       FixtureRepository repository,
       RepositoryServer server,
+      int webPort,
       Sandbox sandbox) {
     this.workDir = workDir;
     this.ownsWorkDir = ownsWorkDir;
     this.repository = repository;
     this.server = server;
+    this.webPort = webPort;
     this.sandbox = sandbox;
   }
 
@@ -80,8 +90,10 @@ public final class SandboxHost implements AutoCloseable {
       started.add(repository);
       RepositoryServer server = RepositoryServer.start(repository.root());
       started.add(server);
-      Sandbox sandbox = Sandbox.boot(dir.resolve("sandbox"), List.of(exchange));
-      return new SandboxHost(dir, ownsWorkDir, repository, server, sandbox);
+      int webPort = freeLoopbackPort();
+      Sandbox sandbox = bootWithWebPort(dir.resolve("sandbox"), exchange, webPort);
+      started.add(sandbox);
+      return new SandboxHost(dir, ownsWorkDir, repository, server, webPort, sandbox);
     } catch (IOException | RuntimeException e) {
       for (int i = started.size() - 1; i >= 0; i--) {
         try {
@@ -110,6 +122,31 @@ public final class SandboxHost implements AutoCloseable {
   /** The sandbox (the current one, after {@link #rebootSandbox()}). */
   public synchronized Sandbox sandbox() {
     return sandbox;
+  }
+
+  /**
+   * The port warehouse-web listens on in this sandbox: a free one, not 8000, because the sandbox
+   * shares the host's network and another test run on the machine may hold 8000.
+   */
+  public int webPort() {
+    return webPort;
+  }
+
+  /** {@code http://127.0.0.1:PORT/_health/} of warehouse-web, for agent.yml's health_url. */
+  public String healthUrl() {
+    return "http://127.0.0.1:" + webPort + "/_health/";
+  }
+
+  /**
+   * A loopback port free right now (for the agent's metrics listener, say). Another process may
+   * take it before you bind it; good enough for tests.
+   */
+  public static int freeLoopbackPort() {
+    try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+      return socket.getLocalPort();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
   }
 
   /** A directory bound at the same absolute path inside the sandbox. */
@@ -151,7 +188,7 @@ public final class SandboxHost implements AutoCloseable {
     try {
       Path keyring = current.hostPath(KEYRING);
       Files.createDirectories(keyring.getParent());
-      Files.copy(repository.keyring(), keyring, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+      Files.copy(repository.keyring(), keyring, StandardCopyOption.REPLACE_EXISTING);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
@@ -161,8 +198,21 @@ public final class SandboxHost implements AutoCloseable {
   /** Replaces the sandbox with a freshly booted one; repository and server stay. */
   public synchronized Sandbox rebootSandbox() {
     sandbox.close();
-    sandbox = Sandbox.boot(workDir.resolve("sandbox"), List.of(exchangeDir()));
+    sandbox = bootWithWebPort(workDir.resolve("sandbox"), exchangeDir(), webPort);
     return sandbox;
+  }
+
+  private static Sandbox bootWithWebPort(Path stateDir, Path exchange, int webPort) {
+    Sandbox booted = Sandbox.boot(stateDir, List.of(exchange));
+    try {
+      // Before the package exists; its postinst's daemon-reload picks the drop-in up.
+      booted.writeFile(
+          WEB_PORT_DROP_IN, "[Service]\nEnvironment=WAREHOUSE_WEB_PORT=" + webPort + "\n");
+      return booted;
+    } catch (RuntimeException e) {
+      booted.close();
+      throw e;
+    }
   }
 
   /** Closes the sandbox, the server and the repository; deletes a temporary work directory. */

@@ -80,6 +80,11 @@ public final class SandboxProcess implements AutoCloseable {
         .requireSuccess();
   }
 
+  /** SIGKILLs the command (and whatever it started outside systemd) and waits for it to go. */
+  public void kill() {
+    HostProcesses.killTree(nsenter.toHandle());
+  }
+
   /**
    * Waits for the command to exit and returns what it did.
    *
@@ -113,7 +118,7 @@ public final class SandboxProcess implements AutoCloseable {
   @Override
   public void close() {
     if (nsenter.isAlive()) {
-      HostProcesses.killTree(nsenter.toHandle());
+      kill();
     }
     onClose.run();
   }
