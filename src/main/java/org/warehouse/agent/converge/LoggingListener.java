@@ -23,7 +23,14 @@ public final class LoggingListener implements RunListener {
   public void resourceFinished(ResourceReport r, boolean notification) {
     String prefix = notification ? "notification " : "";
     switch (r.status()) {
-      case "unchanged" -> LOG.fine(() -> prefix + r.id() + " unchanged: " + r.before());
+      case "unchanged" ->
+          LOG.fine(
+              () ->
+                  prefix
+                      + r.id()
+                      + " unchanged: "
+                      + r.after()
+                      + (r.detail().isEmpty() ? "" : " (" + r.detail() + ")"));
       case "skipped" -> LOG.warning(() -> prefix + r.id() + " skipped: " + r.detail());
       case "failed", "timed_out" ->
           LOG.severe(() -> prefix + r.id() + " " + r.status() + ": " + r.error());

@@ -81,6 +81,22 @@ class AptSandboxIT {
 
   @Test
   @Order(3)
+  void aHeldPackageIsLeftAloneAndReported(SandboxHost host) {
+    AgentInSandbox agent = agent(host);
+    host.sandbox().checkOutput("apt-mark", "hold", "warehouse");
+    host.publish(host.buildWarehouse("18.09.02"), host.buildWarehouse("18.09.03"));
+
+    ExecResult held = agent.converge("--verbose");
+
+    assertThat(held.exitCode()).as(held.toString()).isZero();
+    assertThat(held.stderr()).contains("package:warehouse unchanged", "held: left alone");
+    assertThat(agent.installedVersion()).isEqualTo("18.09.02");
+    host.sandbox().checkOutput("apt-mark", "unhold", "warehouse");
+    host.publish(host.buildWarehouse("18.09.02"));
+  }
+
+  @Test
+  @Order(4)
   void repositoryFaultsFailFastChangeNothingAndTheNextRunRecovers(SandboxHost host) {
     AgentInSandbox agent = agent(host);
     host.publish(
@@ -108,7 +124,7 @@ class AptSandboxIT {
   }
 
   @Test
-  @Order(4)
+  @Order(5)
   void aRepositorySignedByAnUnknownKeyInstallsNothing(SandboxHost host) {
     AgentInSandbox agent = agent(host);
     host.publish(host.buildWarehouse("18.09.03"), host.buildWarehouse("18.09.04"));
@@ -126,7 +142,7 @@ class AptSandboxIT {
   }
 
   @Test
-  @Order(5)
+  @Order(6)
   void aHeldDpkgLockMakesTheRunWaitThenFailClearly(SandboxHost host) {
     AgentInSandbox agent = agent(host);
     SandboxProcess holder =
@@ -165,7 +181,7 @@ class AptSandboxIT {
   }
 
   @Test
-  @Order(6)
+  @Order(7)
   void dpkgKilledMidInstallIsRepairedByTheNextRun(SandboxHost host) {
     AgentInSandbox agent = agent(host);
     host.publish(

@@ -39,7 +39,8 @@ class ConvergeSandboxIT {
     AgentInSandbox agent = agent(host);
     host.publish(host.buildWarehouse("18.09.01"), host.buildWarehouse("18.09.1~rc1"));
     agent.configure(
-        AgentInSandbox.standardConfig(host.server().uri().toString(), ""),
+        AgentInSandbox.standardConfig(host.server().uri().toString(), "")
+            .replace("group: root", "group: www-data"),
         Map.of(
             "10-warehouse.yml",
             "warehouse:\n  config:\n    site: pypi\n    debug: no\n    umask: 0755\n    port: "
@@ -131,6 +132,7 @@ class ConvergeSandboxIT {
         Files.readAttributes(
             host.sandbox().hostPath(AgentInSandbox.CONFIG_YML), PosixFileAttributes.class);
     assertThat(attrs.owner().getName()).isEqualTo("root");
+    assertThat(attrs.group().getName()).isEqualTo("www-data");
 
     ExecResult again = agent.converge();
     assertThat(again.exitCode()).as(again.toString()).isZero();
