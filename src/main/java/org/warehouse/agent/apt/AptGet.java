@@ -1,10 +1,8 @@
 package org.warehouse.agent.apt;
 
-import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import org.warehouse.agent.exec.Command;
 import org.warehouse.agent.exec.CommandResult;
 import org.warehouse.agent.exec.CommandRunner;
 import org.warehouse.agent.version.DebianVersion;
@@ -98,10 +96,6 @@ public final class AptGet {
 
   private CommandResult run(List<String> argv, Duration timeout)
       throws AptException, InterruptedException {
-    try {
-      return runner.run(new Command(argv, AptConfig.ENV, timeout));
-    } catch (IOException e) {
-      throw new AptException("cannot run " + argv.get(0) + ": " + e.getMessage(), e);
-    }
+    return AptConfig.run(runner, argv, timeout);
   }
 }
