@@ -91,6 +91,8 @@ class SettingsLoaderTest {
     assertThat(s.attributes().files())
         .containsExactly(Path.of("/etc/warehouse-agent/attributes.d"));
     assertThat(s.apt().lockTimeout()).isEqualTo(Duration.ofMinutes(2));
+    // Outlives an apt-get install that waited for the dpkg lock: 30m + 2m + 5m.
+    assertThat(s.resourceTimeout()).isEqualTo(Duration.ofMinutes(37));
   }
 
   @Test
@@ -112,6 +114,7 @@ class SettingsLoaderTest {
         "state_dir: var/lib/x|:1: state_dir: 'var/lib/x' is not an absolute path",
         "state_dir: /var/../etc|:1: state_dir: '/var/../etc' is not a normalized path",
         "history_limit: many|:1: history_limit: expected an integer",
+        "resource_timeout: 10m|:1: resource_timeout: must be longer than apt.install_timeout",
         "metrics: {listen: 'localhost'}|:1: metrics.listen: expected HOST:PORT",
       })
   void badValuesNameLineKeyAndExpectation(String yaml, String expected) throws Exception {
