@@ -168,6 +168,8 @@ public final class FixtureRepository implements AutoCloseable {
               .stdout();
       Files.writeString(stagedSuite.resolve("Release"), release);
       sign(key, stagedSuite);
+      // No agent between publishes: one left behind by a killed JVM would live on.
+      key.stopAgent();
       Path suite = Files.createDirectories(root.resolve("dists/" + SUITE));
       Files.createDirectories(suite.resolve(indexDir()));
       for (String file :
@@ -202,6 +204,7 @@ public final class FixtureRepository implements AutoCloseable {
     requireOpen();
     Path suite = suiteDir();
     sign(unknownKey(), suite);
+    unknownKey().stopAgent();
     stamp(suite);
   }
 
@@ -372,6 +375,7 @@ public final class FixtureRepository implements AutoCloseable {
               .orElseThrow(() -> new SandboxException("gpg made no key in " + home));
       SigningKey key = new SigningKey(home, fingerprint, publicKey);
       key.gpg(List.of("--output", publicKey.toString(), "--export", fingerprint));
+      key.stopAgent();
       return key;
     }
 

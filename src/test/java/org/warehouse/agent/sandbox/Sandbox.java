@@ -131,7 +131,7 @@ public final class Sandbox implements AutoCloseable {
     ShutdownCleanup.register(sandbox);
     try {
       sandbox.awaitRunning();
-    } catch (RuntimeException e) {
+    } catch (RuntimeException | Error e) {
       String diagnostics = sandbox.diagnostics();
       try {
         sandbox.close();

@@ -9,6 +9,8 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
 /**
@@ -44,6 +46,9 @@ public final class SandboxHost implements AutoCloseable {
   public static final String WEB_PORT_DROP_IN =
       "/etc/systemd/system/warehouse-web.service.d/sandbox-port.conf";
 
+  private static final String TEMP_PREFIX = "warehouse-sandbox-host-";
+  private static final Pattern TEMP_NAME = Pattern.compile(TEMP_PREFIX + "(\\d+)-\\d+");
+
   private final Path workDir;
   private final boolean ownsWorkDir;
   private final FixtureRepository repository;
@@ -68,10 +73,40 @@ public final class SandboxHost implements AutoCloseable {
 
   /** Starts everything in a new temporary directory, deleted on close. */
   public static SandboxHost start() {
+    reapStaleTempDirs();
     try {
-      return start(Files.createTempDirectory("warehouse-sandbox-host-"), true);
+      return start(
+          Files.createTempDirectory(TEMP_PREFIX + ProcessHandle.current().pid() + "-"), true);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
+    }
+  }
+
+  /** Deletes the temporary directories of JVMs that died without closing their host. */
+  private static void reapStaleTempDirs() {
+    Path tmp = Path.of(System.getProperty("java.io.tmpdir"));
+    List<Path> stale;
+    try (Stream<Path> dirs = Files.list(tmp)) {
+      stale =
+          dirs.filter(
+                  dir -> {
+                    Matcher matcher = TEMP_NAME.matcher(dir.getFileName().toString());
+                    return matcher.matches()
+                        && ProcessHandle.of(Long.parseLong(matcher.group(1)))
+                            .map(handle -> !handle.isAlive())
+                            .orElse(true);
+                  })
+              .toList();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    for (Path dir : stale) {
+      System.err.println("sandbox: deleting " + dir + " left by a dead JVM");
+      try {
+        deleteTree(dir);
+      } catch (UncheckedIOException e) {
+        System.err.println("sandbox: " + e.getMessage());
+      }
     }
   }
 
@@ -93,8 +128,12 @@ public final class SandboxHost implements AutoCloseable {
       int webPort = freeLoopbackPort();
       Sandbox sandbox = bootWithWebPort(dir.resolve("sandbox"), exchange, webPort);
       started.add(sandbox);
-      return new SandboxHost(dir, ownsWorkDir, repository, server, webPort, sandbox);
-    } catch (IOException | RuntimeException e) {
+      SandboxHost host = new SandboxHost(dir, ownsWorkDir, repository, server, webPort, sandbox);
+      // After its parts, so that at JVM shutdown it is closed first and deletes its directory.
+      ShutdownCleanup.register(host);
+      return host;
+    } catch (IOException | RuntimeException | Error e) {
+      // Error too: a half-started host would keep a gpg-agent and a server thread alive.
       for (int i = started.size() - 1; i >= 0; i--) {
         try {
           started.get(i).close();
@@ -102,8 +141,18 @@ public final class SandboxHost implements AutoCloseable {
           e.addSuppressed(cleanup);
         }
       }
+      if (ownsWorkDir) {
+        try {
+          deleteTree(dir);
+        } catch (UncheckedIOException cleanup) {
+          e.addSuppressed(cleanup);
+        }
+      }
       if (e instanceof IOException io) {
         throw new UncheckedIOException(io);
+      }
+      if (e instanceof Error error) {
+        throw error;
       }
       throw (RuntimeException) e;
     }
@@ -233,6 +282,7 @@ public final class SandboxHost implements AutoCloseable {
     if (ownsWorkDir && failure == null) {
       deleteWorkDir();
     }
+    ShutdownCleanup.unregister(this);
     if (failure != null) {
       throw failure;
     }
@@ -244,12 +294,16 @@ public final class SandboxHost implements AutoCloseable {
   }
 
   private void deleteWorkDir() {
-    try (Stream<Path> walk = Files.walk(workDir)) {
+    deleteTree(workDir);
+  }
+
+  private static void deleteTree(Path dir) {
+    try (Stream<Path> walk = Files.walk(dir)) {
       for (Path path : walk.sorted((a, b) -> b.getNameCount() - a.getNameCount()).toList()) {
         Files.delete(path);
       }
     } catch (IOException e) {
-      throw new UncheckedIOException("cannot delete " + workDir, e);
+      throw new UncheckedIOException("cannot delete " + dir, e);
     }
   }
 }

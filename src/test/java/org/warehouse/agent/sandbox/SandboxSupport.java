@@ -46,33 +46,40 @@ public final class SandboxSupport
    */
   public static void assumeAvailable() {
     List<String> problems = problems();
-    if (problems.isEmpty()) {
-      return;
+    failOnCi(problems, onCi());
+    if (!problems.isEmpty()) {
+      System.err.println(message(problems));
+      Assumptions.abort(message(problems));
     }
-    if (onCi()) {
-      throw new AssertionError(message(problems) + " (CI=true: failing instead of skipping)");
-    }
-    System.err.println(message(problems));
-    Assumptions.abort(message(problems));
   }
 
   @Override
   public ConditionEvaluationResult evaluateExecutionCondition(ExtensionContext context) {
-    List<String> problems = problems();
-    if (problems.isEmpty()) {
-      return ConditionEvaluationResult.enabled("sandbox preconditions met");
+    ConditionEvaluationResult result = evaluate(problems(), onCi());
+    if (result.isDisabled()) {
+      System.err.println(result.getReason().orElse("") + ": skipping " + context.getDisplayName());
     }
-    if (onCi()) {
-      return ConditionEvaluationResult.enabled("CI=true: failing in beforeAll instead of skipping");
-    }
-    System.err.println(message(problems) + ": skipping " + context.getDisplayName());
-    return ConditionEvaluationResult.disabled(message(problems));
+    return result;
   }
 
   @Override
   public void beforeAll(ExtensionContext context) {
-    List<String> problems = problems();
-    if (!problems.isEmpty() && onCi()) {
+    failOnCi(problems(), onCi());
+  }
+
+  /** Skip when something is missing, except on CI, where {@link #failOnCi} fails instead. */
+  static ConditionEvaluationResult evaluate(List<String> problems, boolean ci) {
+    if (problems.isEmpty()) {
+      return ConditionEvaluationResult.enabled("sandbox preconditions met");
+    }
+    if (ci) {
+      return ConditionEvaluationResult.enabled("CI=true: failing in beforeAll instead of skipping");
+    }
+    return ConditionEvaluationResult.disabled(message(problems));
+  }
+
+  static void failOnCi(List<String> problems, boolean ci) {
+    if (!problems.isEmpty() && ci) {
       throw new AssertionError(message(problems) + " (CI=true: failing instead of skipping)");
     }
   }
