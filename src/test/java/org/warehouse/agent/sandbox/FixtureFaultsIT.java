@@ -12,11 +12,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
-/**
- * What real apt (Debian 12, apt 2.6) does with each fault the fixtures inject: the failure modes
- * the agent's end-to-end tests build on. Each test starts where an agent usually is: apt has good
- * lists of a repository holding 18.09.01, and then the repository changes.
- */
+/** What real apt does with each fault the fixtures inject, starting from good lists. */
 @ExtendWith(SandboxSupport.class)
 class FixtureFaultsIT {
   private static final String V1 = "18.09.01";

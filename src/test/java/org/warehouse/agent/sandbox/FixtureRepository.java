@@ -19,16 +19,7 @@ import java.util.Set;
 import java.util.stream.Stream;
 import java.util.zip.GZIPOutputStream;
 
-/**
- * A signed apt repository on disk, built like Debian's: pool/ with the .debs and
- * dists/stable/{Release,InRelease,Release.gpg,main/binary-ARCH/Packages[.gz]}, signed by a
- * throw-away ed25519 key in its own GNUPGHOME. Serve {@link #root()} with {@link RepositoryServer};
- * give apt {@link #keyring()}.
- *
- * <p>Every publish bumps the mtime of everything under dists/ past the previous publish, because
- * HTTP dates have one-second resolution: two publishes in one second would otherwise look unchanged
- * to If-Modified-Since, and apt would keep its old index.
- */
+/** A signed apt repository on disk, built like Debian's, with a throw-away signing key. */
 public final class FixtureRepository implements AutoCloseable {
   /** The suite (and codename) of the repository. */
   public static final String SUITE = "stable";
@@ -58,7 +49,8 @@ public final class FixtureRepository implements AutoCloseable {
   }
 
   /**
-   * Creates an empty repository and its signing key under {@code dir} (gnupg/, repo/, staging/).
+   * Creates an empty repository and its ed25519 signing key (own GNUPGHOME) under {@code dir}:
+   * gnupg/, repo/ (serve it with {@link RepositoryServer}: pool/ and dists/stable/), staging/.
    * Nothing is published yet: apt would get 404s.
    */
   public static FixtureRepository create(Path dir) {

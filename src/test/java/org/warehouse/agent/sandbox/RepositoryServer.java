@@ -32,12 +32,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 
-/**
- * A static HTTP server for a {@link FixtureRepository} on 127.0.0.1 (ephemeral port), with the
- * conditional GET semantics apt and the agent rely on (Last-Modified, ETag, 304), a log of every
- * request, and switchable faults. Reachable from inside a {@link Sandbox}, which shares the host's
- * network.
- */
+/** Serves a repository on 127.0.0.1 with conditional GETs, a request log and faults. */
 public final class RepositoryServer implements AutoCloseable {
   /** What the server does to requests; see {@link #setFault}. */
   public enum Fault {
@@ -111,7 +106,10 @@ public final class RepositoryServer implements AutoCloseable {
     this.port = server.getAddress().getPort();
   }
 
-  /** Serves {@code root} on 127.0.0.1, on a free port. */
+  /**
+   * Serves {@code root} on 127.0.0.1, on a free port, with Last-Modified, ETag and 304 answers to
+   * If-Modified-Since and If-None-Match. A sandbox reaches it: it shares the host's network.
+   */
   public static RepositoryServer start(Path root) {
     return new RepositoryServer(root);
   }

@@ -25,16 +25,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
-/**
- * A throw-away Debian host: the host's own systemd booted as PID 1 in new mount, PID, cgroup, UTS
- * and IPC namespaces over an overlay of the host root whose upper layer is a tmpfs. apt, dpkg and
- * systemctl run inside for real; the host is never touched. The network namespace is the host's, so
- * a server on the host's 127.0.0.1 is reachable inside, and a port bound inside is bound on the
- * host.
- *
- * <p>Boot with {@link #boot}, always close (try-with-resources or {@code @AfterAll}); a JVM
- * shutdown hook closes what a killed test run left open.
- */
+/** A throw-away Debian host: the host's systemd booted over an overlay of its root. */
 public final class Sandbox implements AutoCloseable {
   /** The environment of every command run inside, before the caller's additions. */
   public static final Map<String, String> BASE_ENV =
@@ -75,6 +66,13 @@ public final class Sandbox implements AutoCloseable {
 
   /**
    * Boots a sandbox and waits until {@code systemctl is-system-running} says running or degraded.
+   *
+   * <p>The host's own systemd runs as PID 1 in new mount, PID, cgroup, UTS and IPC namespaces, over
+   * an overlay of the host's root whose upper layer is a tmpfs: apt, dpkg and systemctl run inside
+   * for real and the host is never touched. The network namespace is the host's: a server on the
+   * host's 127.0.0.1 is reachable inside, and a port bound inside is bound on the host. Always
+   * close it (try-with-resources, {@code @AfterAll}); a JVM shutdown hook closes what a killed test
+   * run left open.
    *
    * @param workDir where the sandbox keeps its own files (a subdirectory named after it, deleted on
    *     close); not visible inside unless a bind path contains it

@@ -13,28 +13,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
-/**
- * Everything an end-to-end test needs, started together and closed together: a signed {@link
- * FixtureRepository}, a {@link RepositoryServer} serving it on 127.0.0.1, and a booted {@link
- * Sandbox} that can reach it. apt inside is not configured for the repository until {@link
- * #configureApt()} (the agent under test may want to write its own source list instead).
- *
- * <pre>{@code
- * @ExtendWith(SandboxSupport.class)
- * class UpgradeSandboxIT {
- *   @Test
- *   void upgrades(SandboxHost host) {
- *     host.publish(host.buildWarehouse("18.09.01"));
- *     host.configureApt();
- *     host.sandbox().checkOutput("apt-get", "update");
- *   }
- * }
- * }</pre>
- *
- * <p>Directories under the work directory: {@code repository/} (keys, repo), {@code debs/} (built
- * packages), {@code exchange/} (bound at the same path inside: files for and from the sandbox) and
- * {@code sandbox/} (the sandbox's own state).
- */
+/** A repository, its server and a sandbox that reaches it, started and closed together. */
 public final class SandboxHost implements AutoCloseable {
   /** Where {@link #configureApt()} puts the repository's public key inside. */
   public static final String KEYRING = "/usr/share/keyrings/warehouse-fixture-archive.gpg";
@@ -110,7 +89,12 @@ public final class SandboxHost implements AutoCloseable {
     }
   }
 
-  /** Starts everything under {@code workDir} (kept on close, apart from the sandbox's state). */
+  /**
+   * Starts everything under {@code workDir} (kept on close, apart from the sandbox's state):
+   * repository/ (keys, repo), debs/ (built packages), exchange/ (bound at the same path inside) and
+   * sandbox/ (the sandbox's own state). apt inside is not configured for the repository until
+   * {@link #configureApt()}: the agent under test may write its own source list instead.
+   */
   public static SandboxHost start(Path workDir) {
     return start(workDir, false);
   }

@@ -7,10 +7,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
-/**
- * A command running inside a sandbox in the background (an agent daemon, an apt-get to kill
- * mid-install). Closing it kills it; closing the sandbox kills it too.
- */
+/** A command running in the background inside a sandbox; closing it (or the sandbox) kills it. */
 public final class SandboxProcess implements AutoCloseable {
   private final List<String> argv;
   private final Process nsenter;

@@ -15,17 +15,7 @@ import org.junit.jupiter.api.extension.ExtensionContext;
 import org.junit.jupiter.api.extension.ParameterContext;
 import org.junit.jupiter.api.extension.ParameterResolver;
 
-/**
- * JUnit 5 extension for sandbox tests: {@code @ExtendWith(SandboxSupport.class)}.
- *
- * <ul>
- *   <li>Checks the preconditions (root, overlayfs, namespaces, cgroup2, the tools). Missing ones
- *       skip the tests with the reason printed; with the environment variable {@code CI=true} they
- *       fail the tests instead, so CI cannot go green by skipping everything.
- *   <li>Resolves a {@link SandboxHost} parameter: one per test class, started on first use and
- *       closed after the class's last test.
- * </ul>
- */
+/** JUnit 5 extension: sandbox preconditions (skip, or fail on CI) and a per-class SandboxHost. */
 public final class SandboxSupport
     implements ExecutionCondition, BeforeAllCallback, ParameterResolver {
   private static final ExtensionContext.Namespace NAMESPACE =
@@ -84,6 +74,7 @@ public final class SandboxSupport
     }
   }
 
+  /** A {@link SandboxHost} parameter: one per test class, closed after its last test. */
   @Override
   public boolean supportsParameter(ParameterContext parameter, ExtensionContext context) {
     return parameter.getParameter().getType() == SandboxHost.class;
