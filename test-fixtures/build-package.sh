@@ -18,8 +18,8 @@
 # --name NAME     an unrelated package instead: only /usr/share/NAME/VERSION, no service, KIND good
 # --depends DEPS  a Depends: field added to the control file (e.g. 'missing-package (>= 1)')
 #
-# warehouse-web (the fixture server) listens on 127.0.0.1, port from $WAREHOUSE_WEB_PORT, else the
-# top-level `port:` of /opt/warehouse/etc/config.yml, else 8000. It reads config.yml once at start
+# warehouse-web (the fixture server) listens on 127.0.0.1, port from the top-level `port:` of
+# /opt/warehouse/etc/config.yml, else $WAREHOUSE_WEB_PORT, else 8000. It reads config.yml once at start
 # (exits 1 if it is present but not YAML) and answers:
 #   GET /_health/  200 {"status": "ok", "version": V}   (500 and "unhealthy" for KIND unhealthy)
 #   GET /          200 {"version", "kind", "pid", "port", "config_sha256", "config"}: config_sha256
@@ -120,10 +120,10 @@ def main():
         print(f"warehouse-web {VERSION}: simulated crash", file=sys.stderr)
         sys.exit(1)
     sha, config = read_config()
-    port = os.environ.get("WAREHOUSE_WEB_PORT")
-    if not port and isinstance(config, dict) and isinstance(config.get("port"), int):
+    if isinstance(config, dict) and isinstance(config.get("port"), int):
         port = config["port"]
-    port = int(port or 8000)
+    else:
+        port = int(os.environ.get("WAREHOUSE_WEB_PORT") or 8000)
     if KIND == "slow":
         print(f"warehouse-web {VERSION}: warming up for {SLOW_SECONDS}s", file=sys.stderr)
         time.sleep(SLOW_SECONDS)

@@ -18,7 +18,12 @@ if [[ "${1:-}" != --inside ]]; then
   [[ $# -ge 2 ]] || { echo "usage: $0 STATE_DIR CGROUP_DIR [BIND_PATH...]" >&2; exit 64; }
   state=$1 cgroup=$2
   [[ "$state" == /* && "$cgroup" == /* ]] || { echo "paths must be absolute" >&2; exit 64; }
-  for b in "${@:3}"; do [[ "$b" == /* && -d "$b" ]] || { echo "bind path not an absolute dir: $b" >&2; exit 64; }; done
+  for b in "${@:3}"; do
+    [[ "$b" == /* && -d "$b" ]] || { echo "bind path not an absolute dir: $b" >&2; exit 64; }
+    # The mount point is created from the host side: a symlink on the way would lead out of the
+    # overlay onto the host's own files.
+    [[ "$(realpath "$b")" == "$b" ]] || { echo "bind path not canonical (symlink?): $b" >&2; exit 64; }
+  done
   mkdir -p "$state" "$cgroup"
   # Join the cgroup before unshare -C, so that it becomes the root of the new cgroup namespace
   # and everything systemd starts stays below it (and can be found and killed from the host).

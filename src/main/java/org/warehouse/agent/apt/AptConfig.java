@@ -1,10 +1,14 @@
 package org.warehouse.agent.apt;
 
+import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import org.warehouse.agent.exec.Command;
+import org.warehouse.agent.exec.CommandResult;
+import org.warehouse.agent.exec.CommandRunner;
 
 /**
  * The options that confine every apt call of the agent to its own source list, so a converge never
@@ -19,6 +23,18 @@ public record AptConfig(
           "DEBIAN_FRONTEND", "noninteractive",
           "APT_LISTCHANGES_FRONTEND", "none",
           "NEEDRESTART_MODE", "l");
+
+  /**
+   * Runs an apt or dpkg command with {@link #ENV}; a program that cannot start is an AptException.
+   */
+  static CommandResult run(CommandRunner runner, List<String> argv, Duration timeout)
+      throws AptException, InterruptedException {
+    try {
+      return runner.run(new Command(argv, ENV, timeout));
+    } catch (IOException e) {
+      throw new AptException("cannot run " + argv.get(0) + ": " + e.getMessage(), e);
+    }
+  }
 
   /** {@code -o} options common to apt-get and apt-cache. */
   public List<String> confinement() {

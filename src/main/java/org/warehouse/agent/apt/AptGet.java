@@ -1,10 +1,9 @@
 package org.warehouse.agent.apt;
 
-import java.io.IOException;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import org.warehouse.agent.exec.Command;
 import org.warehouse.agent.exec.CommandResult;
 import org.warehouse.agent.exec.CommandRunner;
 import org.warehouse.agent.version.DebianVersion;
@@ -95,7 +94,7 @@ public final class AptGet {
    * archives} (which must hold a {@code partial/} directory), installing nothing: a copy to roll
    * back to. {@code --reinstall} because the version is usually the one installed.
    */
-  public void download(String name, String version, java.nio.file.Path archives)
+  public void download(String name, String version, Path archives)
       throws AptException, InterruptedException {
     checkName(name);
     DebianVersion.parse(version);
@@ -132,10 +131,6 @@ public final class AptGet {
 
   private CommandResult run(List<String> argv, Duration timeout)
       throws AptException, InterruptedException {
-    try {
-      return runner.run(new Command(argv, AptConfig.ENV, timeout));
-    } catch (IOException e) {
-      throw new AptException("cannot run " + argv.get(0) + ": " + e.getMessage(), e);
-    }
+    return AptConfig.run(runner, argv, timeout);
   }
 }

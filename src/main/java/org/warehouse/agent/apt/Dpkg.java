@@ -7,7 +7,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
-import org.warehouse.agent.exec.Command;
 import org.warehouse.agent.exec.CommandResult;
 import org.warehouse.agent.exec.CommandRunner;
 
@@ -123,10 +122,6 @@ public final class Dpkg {
 
   private CommandResult run(List<String> argv, Duration timeout)
       throws AptException, InterruptedException {
-    try {
-      return runner.run(new Command(argv, AptConfig.ENV, timeout));
-    } catch (IOException e) {
-      throw new AptException("cannot run " + argv.get(0) + ": " + e.getMessage(), e);
-    }
+    return AptConfig.run(runner, argv, timeout);
   }
 }

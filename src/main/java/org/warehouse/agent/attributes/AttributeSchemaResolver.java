@@ -22,7 +22,7 @@ import org.yaml.snakeyaml.resolver.Resolver;
  *   <li>everything else, dates and timestamps included, is a string.
  * </ul>
  */
-final class AttributeSchemaResolver extends Resolver {
+public final class AttributeSchemaResolver extends Resolver {
   static final Pattern BOOL = Pattern.compile("true|True|TRUE|false|False|FALSE");
   static final Pattern NULL = Pattern.compile("~|null|Null|NULL|");
   static final Pattern INT = Pattern.compile("[-+]?(?:0|[1-9][0-9]*)");

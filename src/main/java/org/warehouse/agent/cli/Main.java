@@ -20,6 +20,7 @@ import picocli.CommandLine.Command;
       StatusCommand.class,
       CheckConfigCommand.class,
       AttributesCommand.class,
+      CompareVersionsCommand.class,
       QuarantineCommand.class,
       CommandLine.HelpCommand.class
     })

@@ -60,9 +60,11 @@ final class StatusCommand implements Callable<Integer> {
     out.printf("next run:    unknown (no daemon)%n");
     out.printf("%-12s %-40s %s%n", "STATUS", "RESOURCE", "STATE");
     for (ResourceReport res : r.resources()) {
-      out.printf(
-          "%-12s %-40s %s%n",
-          res.status(), res.id(), res.error().isEmpty() ? res.after() : res.error());
+      // Unchanged resources can still carry news: held, quarantined, not modified.
+      String state = res.error().isEmpty() ? res.after() : res.error();
+      String note =
+          res.detail().isEmpty() || !res.error().isEmpty() ? "" : " (" + res.detail() + ")";
+      out.printf("%-12s %-40s %s%s%n", res.status(), res.id(), state, note);
     }
     for (ResourceReport res : r.notifications()) {
       out.printf("%-12s %-40s %s%n", res.status(), "notify " + res.id(), res.after());

@@ -6,6 +6,7 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.warehouse.agent.attributes.SecretRef;
 import org.yaml.snakeyaml.nodes.MappingNode;
 import org.yaml.snakeyaml.nodes.Node;
 import org.yaml.snakeyaml.nodes.NodeTuple;
@@ -13,7 +14,10 @@ import org.yaml.snakeyaml.nodes.ScalarNode;
 import org.yaml.snakeyaml.nodes.SequenceNode;
 import org.yaml.snakeyaml.nodes.Tag;
 
-/** Converts the inline attribute maps of agent.yml into plain value trees. */
+/**
+ * Converts the inline attribute maps of agent.yml into value trees typed as attribute files are
+ * (the schema is {@link org.warehouse.agent.attributes.AttributeSchemaResolver}'s).
+ */
 final class InlineValues {
   private InlineValues() {}
 
@@ -32,6 +36,9 @@ final class InlineValues {
     }
     ScalarNode s = (ScalarNode) n;
     Tag t = s.getTag();
+    if ("!secret".equals(t.getValue())) {
+      return new SecretRef(s.getValue());
+    }
     if (t.equals(Tag.NULL)) {
       return null;
     }

@@ -17,6 +17,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.regex.Pattern;
+import org.warehouse.agent.attributes.AttributeSchemaResolver;
 import org.warehouse.agent.version.DebianVersion;
 import org.warehouse.agent.version.InvalidVersionException;
 import org.yaml.snakeyaml.DumperOptions;
@@ -94,7 +95,14 @@ public final class SettingsLoader {
     options.setNestingDepthLimit(50);
     options.setCodePointLimit((int) MAX_BYTES);
     DumperOptions dump = new DumperOptions();
-    return new Yaml(new SafeConstructor(options), new Representer(dump), dump, options);
+    // The attribute files' schema for agent.yml too, so inline attributes type `no` or `0755`
+    // exactly as attribute files do (strings), and `mode: 0640` reads as the text written.
+    return new Yaml(
+        new SafeConstructor(options),
+        new Representer(dump),
+        dump,
+        options,
+        new AttributeSchemaResolver());
   }
 
   static String yamlError(String file, MarkedYAMLException e) {
@@ -147,7 +155,7 @@ public final class SettingsLoader {
         splay,
         duration(top, "first_run_delay", "10s"),
         duration(top, "run_timeout", "1h"),
-        duration(top, "resource_timeout", "30m"),
+        resourceTimeout(top, apt(top)),
         duration(top, "lock_timeout", "5m"),
         repositories,
         packages,
@@ -160,6 +168,26 @@ public final class SettingsLoader {
         absolute(top, "secrets_dir", "/etc/warehouse-agent/secrets"),
         history,
         listen);
+  }
+
+  // A resource must outlive the commands it runs: if the runner gave up on an apt-get install that
+  // is still running, the run would end (and release the run lock) under a live dpkg.
+  private static java.time.Duration resourceTimeout(YamlMap top, Settings.Apt apt)
+      throws ConfigException {
+    Duration floor = apt.installTimeout().plus(apt.lockTimeout());
+    if (!top.has("resource_timeout")) {
+      return floor.plusMinutes(5);
+    }
+    Duration d = duration(top, "resource_timeout", null);
+    if (d.compareTo(floor) <= 0) {
+      throw top.error(
+          top.node("resource_timeout"),
+          "resource_timeout",
+          "must be longer than apt.install_timeout + apt.lock_timeout ("
+              + Durations.format(floor)
+              + ")");
+    }
+    return d;
   }
 
   private static Settings.Apt apt(YamlMap top) throws ConfigException {

@@ -29,7 +29,14 @@ public final class LoggingListener implements RunListener {
       return;
     }
     switch (r.status()) {
-      case "unchanged" -> LOG.fine(() -> prefix + r.id() + " unchanged: " + r.before());
+      case "unchanged" ->
+          LOG.fine(
+              () ->
+                  prefix
+                      + r.id()
+                      + " unchanged: "
+                      + r.after()
+                      + (r.detail().isEmpty() ? "" : " (" + r.detail() + ")"));
       case "skipped" -> LOG.warning(() -> prefix + r.id() + " skipped: " + r.detail());
       case "failed", "timed_out" ->
           LOG.severe(() -> prefix + r.id() + " " + r.status() + ": " + r.error());

@@ -60,6 +60,11 @@ public final class ConfigFileResource implements Reversible {
       byte[] current = read();
       String before = current == null ? "absent" : digest(rendered.redact(current));
       String after = digest(rendered.redactedText());
+      if (!apply && !Files.isDirectory(path.getParent())) {
+        // On a fresh host the package that ships the directory is installed earlier in the run.
+        return Result.differed(
+            false, "absent", after, "would create it once " + path.getParent() + " exists");
+      }
       if (!apply) {
         WriteResult.Change planned = writer.plan(path, rendered.content(), owner, group, mode);
         if (planned == WriteResult.Change.UNCHANGED) {

@@ -62,19 +62,23 @@ public final class PackageResource implements Reversible {
   public Result checkApply(boolean apply) throws ResourceException, InterruptedException {
     try {
       String repaired = "";
+      String beforeRepair = null;
       if (dpkg.interrupted()) {
         if (!apply) {
           return Result.differed(
               false, "dpkg interrupted", "repaired", "would run dpkg --configure -a first");
         }
+        beforeRepair =
+            dpkg.installed(name).map(this::describe).orElse("dpkg interrupted") + ", interrupted";
         dpkg.repair();
         repaired = "repaired interrupted dpkg (dpkg --configure -a)";
       }
       Optional<InstalledPackage> installed = dpkg.installed(name);
-      String before =
+      String now =
           installed.filter(InstalledPackage::hasFiles).map(this::describe).orElse("absent");
+      String before = beforeRepair != null ? beforeRepair : now;
       if (installed.isPresent() && installed.get().held()) {
-        return new Result(Outcome.UNCHANGED, before, before, join(repaired, "held: left alone"));
+        return settled(before, now, join(repaired, "held: left alone"));
       }
       PackagePolicy policy = apt.policy(name);
       String target;
@@ -82,7 +86,7 @@ public final class PackageResource implements Reversible {
       if (pin.isPresent()) {
         target = pin.get();
         if (isInstalledAt(installed, target)) {
-          return new Result(Outcome.UNCHANGED, before, before, join(repaired, "pinned"));
+          return settled(before, now, join(repaired, "pinned"));
         }
         if (!offers(policy, target)) {
           throw new ResourceException(
@@ -104,15 +108,14 @@ public final class PackageResource implements Reversible {
             && installed.get().isInstalled()
             && DebianVersion.parse(installed.get().version()).compareTo(DebianVersion.parse(target))
                 >= 0) {
-          return new Result(Outcome.UNCHANGED, before, before, join(repaired, "newest"));
+          return settled(before, now, join(repaired, "newest"));
         }
       }
       Optional<Quarantine.Entry> bad = quarantined(target);
       if (bad.isPresent()) {
-        return new Result(
-            Outcome.UNCHANGED,
+        return settled(
             before,
-            before,
+            now,
             join(
                 repaired,
                 (pin.isPresent() ? "pinned " : "")
@@ -135,17 +138,17 @@ public final class PackageResource implements Reversible {
         notes = keep(installed.get().version(), offers(policy, installed.get().version()));
       }
       apt.install(name, target, downgrade);
-      InstalledPackage now = verifyInstalled(target);
+      InstalledPackage after = verifyInstalled(target);
       if (upgrading) {
         previous = installed.get().version();
-        installedNow = now.version();
+        installedNow = after.version();
         downgraded =
-            DebianVersion.parse(now.version()).compareTo(DebianVersion.parse(previous)) < 0;
+            DebianVersion.parse(after.version()).compareTo(DebianVersion.parse(previous)) < 0;
       }
-      notes = join(notes, afterInstall(now.version()));
+      notes = join(notes, afterInstall(after.version()));
       String what =
-          installed.isEmpty() || !upgrading ? "installed" : downgraded ? "downgraded" : "upgraded";
-      return Result.differed(true, before, now.version(), join(join(repaired, what), notes));
+          !upgrading ? "installed" : downgraded ? "downgraded to the pinned version" : "upgraded";
+      return Result.differed(true, before, after.version(), join(join(repaired, what), notes));
     } catch (AptException e) {
       throw new ResourceException(e.getMessage(), e);
     }
@@ -283,6 +286,13 @@ public final class PackageResource implements Reversible {
   private static boolean offers(PackagePolicy policy, String version) {
     DebianVersion v = DebianVersion.parse(version);
     return policy.available().stream().anyMatch(a -> DebianVersion.parse(a).equals(v));
+  }
+
+  // Nothing left to install; still a change when this run repaired an interrupted dpkg.
+  private static Result settled(String before, String now, String detail) {
+    return before.equals(now)
+        ? new Result(Outcome.UNCHANGED, now, now, detail)
+        : new Result(Outcome.CHANGED, before, now, detail);
   }
 
   private String describe(InstalledPackage p) {

@@ -91,6 +91,8 @@ class SettingsLoaderTest {
     assertThat(s.attributes().files())
         .containsExactly(Path.of("/etc/warehouse-agent/attributes.d"));
     assertThat(s.apt().lockTimeout()).isEqualTo(Duration.ofMinutes(2));
+    // Outlives an apt-get install that waited for the dpkg lock: 30m + 2m + 5m.
+    assertThat(s.resourceTimeout()).isEqualTo(Duration.ofMinutes(37));
   }
 
   @Test
@@ -112,6 +114,7 @@ class SettingsLoaderTest {
         "state_dir: var/lib/x|:1: state_dir: 'var/lib/x' is not an absolute path",
         "state_dir: /var/../etc|:1: state_dir: '/var/../etc' is not a normalized path",
         "history_limit: many|:1: history_limit: expected an integer",
+        "resource_timeout: 10m|:1: resource_timeout: must be longer than apt.install_timeout",
         "metrics: {listen: 'localhost'}|:1: metrics.listen: expected HOST:PORT",
       })
   void badValuesNameLineKeyAndExpectation(String yaml, String expected) throws Exception {
@@ -142,9 +145,39 @@ class SettingsLoaderTest {
   }
 
   @Test
-  void unquotedModeIsRefusedBecauseYamlReadsItAsANumber() throws Exception {
-    assertThat(errorOf("config_files: [{path: /opt/x.yml, attribute: a, mode: 0640}]\n"))
+  void modeIsReadAsWrittenAndMustBeOctalText() throws Exception {
+    Settings s =
+        SettingsLoader.load(
+            write("config_files: [{path: /opt/x.yml, attribute: a, mode: 0640}]\n"));
+    assertThat(s.configFiles().get(0).mode()).isEqualTo(0640);
+    assertThat(errorOf("config_files: [{path: /opt/x.yml, attribute: a, mode: 640}]\n"))
         .contains("config_files[0].mode: expected a quoted octal string like \"0640\"");
+  }
+
+  @Test
+  void inlineAttributesAreTypedAsAttributeFilesAre() throws Exception {
+    Settings s =
+        SettingsLoader.load(
+            write(
+                """
+                attributes:
+                  default:
+                    a: no
+                    b: 0755
+                    c: true
+                    d: 42
+                    e: 1e3
+                    f: !secret db_password
+                    g: ~
+                """));
+    assertThat(s.attributes().defaults())
+        .containsEntry("a", "no")
+        .containsEntry("b", "0755")
+        .containsEntry("c", true)
+        .containsEntry("d", 42L)
+        .containsEntry("e", "1e3")
+        .containsEntry("f", new org.warehouse.agent.attributes.SecretRef("db_password"))
+        .containsEntry("g", null);
   }
 
   @Test

@@ -175,6 +175,9 @@ class PackageResourceTest {
     assertThat(fake.argvs()).noneMatch(a -> a.get(0).equals("dpkg"));
     Result r = resource(Optional.empty()).checkApply(true);
     assertThat(r.detail()).contains("repaired interrupted dpkg");
+    // The repair is a change, even when nothing newer is to be installed afterwards.
+    assertThat(r.outcome()).isEqualTo(Outcome.CHANGED);
+    assertThat(r.before()).isEqualTo("18.09.02, interrupted");
     assertThat(fake.argvs())
         .contains(List.of("dpkg", "--force-confdef", "--force-confold", "--configure", "-a"));
   }

@@ -306,7 +306,7 @@ class PackageRollbackTest {
     host.available.addAll(List.of("18.09.03", "18.09.02"));
     PackageResource r = resource(Optional.of("18.09.02"), q());
 
-    assertThat(r.checkApply(true).detail()).isEqualTo("downgraded");
+    assertThat(r.checkApply(true).detail()).isEqualTo("downgraded to the pinned version");
     assertThat(r.undo())
         .contains(new Reversible.Undo("downgrade of warehouse to 18.09.02", "warehouse 18.09.03"));
     r.rollback("crashed");

@@ -39,10 +39,13 @@ class ConvergeSandboxIT {
     AgentInSandbox agent = agent(host);
     host.publish(host.buildWarehouse("18.09.01"), host.buildWarehouse("18.09.1~rc1"));
     agent.configure(
-        AgentInSandbox.standardConfig(host.server().uri().toString(), ""),
+        AgentInSandbox.standardConfig(host.server().uri().toString(), "")
+            .replace("group: root", "group: www-data"),
         Map.of(
             "10-warehouse.yml",
-            "warehouse:\n  config:\n    site: pypi\n    debug: no\n    umask: 0755\n    port: 8000\n"));
+            "warehouse:\n  config:\n    site: pypi\n    debug: no\n    umask: 0755\n    port: "
+                + host.webPort()
+                + "\n"));
 
     ExecResult first = agent.converge();
 
@@ -51,13 +54,13 @@ class ConvergeSandboxIT {
     String config = host.sandbox().readFile(AgentInSandbox.CONFIG_YML);
     assertThat(config)
         .startsWith("# Managed by warehouse-agent")
-        .contains("debug: \"no\"", "umask: \"0755\"", "port: 8000");
+        .contains("debug: \"no\"", "umask: \"0755\"", "port: " + host.webPort());
     Path configPath = host.sandbox().hostPath(AgentInSandbox.CONFIG_YML);
     assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(configPath)))
         .isEqualTo("rw-r-----");
     assertThat(agent.unitActiveState()).isEqualTo("active");
     // The service really runs the installed version and read the rendered config.
-    HttpResponse health = host.sandbox().httpGet("http://127.0.0.1:8000/");
+    HttpResponse health = host.sandbox().httpGet("http://127.0.0.1:" + host.webPort() + "/");
     assertThat(health.body())
         .contains("\"version\": \"18.09.01\"", "\"site\": \"pypi\"", "\"debug\": \"no\"");
 
@@ -103,8 +106,7 @@ class ConvergeSandboxIT {
     assertThat(run.stdout())
         .containsOnlyOnce("notify changed")
         .contains("service:warehouse-web.service");
-    assertThat(host.sandbox().httpGet("http://127.0.0.1:8000/_health/").body())
-        .contains("18.09.10");
+    assertThat(host.sandbox().httpGet(host.healthUrl()).body()).contains("18.09.10");
   }
 
   @Test
@@ -124,11 +126,13 @@ class ConvergeSandboxIT {
     assertThat(host.sandbox().readFile(AgentInSandbox.CONFIG_YML)).contains("site: test.pypi");
     long newPid = agent.mainPid();
     assertThat(newPid).isNotEqualTo(pid);
-    assertThat(host.sandbox().httpGet("http://127.0.0.1:8000/").body()).contains("test.pypi");
+    assertThat(host.sandbox().httpGet("http://127.0.0.1:" + host.webPort() + "/").body())
+        .contains("test.pypi");
     PosixFileAttributes attrs =
         Files.readAttributes(
             host.sandbox().hostPath(AgentInSandbox.CONFIG_YML), PosixFileAttributes.class);
     assertThat(attrs.owner().getName()).isEqualTo("root");
+    assertThat(attrs.group().getName()).isEqualTo("www-data");
 
     ExecResult again = agent.converge();
     assertThat(again.exitCode()).as(again.toString()).isZero();

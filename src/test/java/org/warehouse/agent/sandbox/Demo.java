@@ -29,14 +29,12 @@ public final class Demo {
       step("The rendered config.yml (the secret is in the file, never in logs or reports)");
       System.out.print(host.sandbox().readFile(AgentInSandbox.CONFIG_YML));
       System.out.println(
-          "warehouse-web answers: "
-              + host.sandbox().httpGet("http://127.0.0.1:8000/_health/").body());
+          "warehouse-web answers: " + host.sandbox().httpGet(host.healthUrl()).body());
       step("Publishing 18.09.02; converge: upgrade, restart once");
       host.publish(host.buildWarehouse("18.09.01"), host.buildWarehouse("18.09.02"));
       agent.converge();
       System.out.println(
-          "warehouse-web answers: "
-              + host.sandbox().httpGet("http://127.0.0.1:8000/_health/").body());
+          "warehouse-web answers: " + host.sandbox().httpGet(host.healthUrl()).body());
       step("Converge again: the repository answers 304, nothing to do");
       host.server().clearRequests();
       agent.converge();

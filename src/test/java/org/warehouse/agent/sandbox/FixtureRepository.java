@@ -19,16 +19,7 @@ import java.util.Set;
 import java.util.stream.Stream;
 import java.util.zip.GZIPOutputStream;
 
-/**
- * A signed apt repository on disk, built like Debian's: pool/ with the .debs and
- * dists/stable/{Release,InRelease,Release.gpg,main/binary-ARCH/Packages[.gz]}, signed by a
- * throw-away ed25519 key in its own GNUPGHOME. Serve {@link #root()} with {@link RepositoryServer};
- * give apt {@link #keyring()}.
- *
- * <p>Every publish bumps the mtime of everything under dists/ past the previous publish, because
- * HTTP dates have one-second resolution: two publishes in one second would otherwise look unchanged
- * to If-Modified-Since, and apt would keep its old index.
- */
+/** A signed apt repository on disk, built like Debian's, with a throw-away signing key. */
 public final class FixtureRepository implements AutoCloseable {
   /** The suite (and codename) of the repository. */
   public static final String SUITE = "stable";
@@ -58,7 +49,8 @@ public final class FixtureRepository implements AutoCloseable {
   }
 
   /**
-   * Creates an empty repository and its signing key under {@code dir} (gnupg/, repo/, staging/).
+   * Creates an empty repository and its ed25519 signing key (own GNUPGHOME) under {@code dir}:
+   * gnupg/, repo/ (serve it with {@link RepositoryServer}: pool/ and dists/stable/), staging/.
    * Nothing is published yet: apt would get 404s.
    */
   public static FixtureRepository create(Path dir) {
@@ -168,6 +160,8 @@ public final class FixtureRepository implements AutoCloseable {
               .stdout();
       Files.writeString(stagedSuite.resolve("Release"), release);
       sign(key, stagedSuite);
+      // No agent between publishes: one left behind by a killed JVM would live on.
+      key.stopAgent();
       Path suite = Files.createDirectories(root.resolve("dists/" + SUITE));
       Files.createDirectories(suite.resolve(indexDir()));
       for (String file :
@@ -202,6 +196,7 @@ public final class FixtureRepository implements AutoCloseable {
     requireOpen();
     Path suite = suiteDir();
     sign(unknownKey(), suite);
+    unknownKey().stopAgent();
     stamp(suite);
   }
 
@@ -372,6 +367,7 @@ public final class FixtureRepository implements AutoCloseable {
               .orElseThrow(() -> new SandboxException("gpg made no key in " + home));
       SigningKey key = new SigningKey(home, fingerprint, publicKey);
       key.gpg(List.of("--output", publicKey.toString(), "--export", fingerprint));
+      key.stopAgent();
       return key;
     }
 
@@ -397,6 +393,18 @@ public final class FixtureRepository implements AutoCloseable {
               TOOL_TIMEOUT);
       if (!result.succeeded()) {
         System.err.println("sandbox: cannot stop gpg-agent of " + home + ": " + result);
+        return;
+      }
+      // gpgconf only asks the agent to exit; it removes its socket as it goes.
+      Path socket = home.resolve("S.gpg-agent");
+      long deadline = System.nanoTime() + Duration.ofSeconds(3).toNanos();
+      while (Files.exists(socket) && System.nanoTime() < deadline) {
+        try {
+          Thread.sleep(10);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          return;
+        }
       }
     }
   }

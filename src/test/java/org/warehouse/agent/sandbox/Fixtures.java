@@ -3,9 +3,7 @@ package org.warehouse.agent.sandbox;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
-/**
- * Where the build's outputs and the test fixtures are: Failsafe's system properties, or defaults.
- */
+/** Where the build outputs and test fixtures are: Failsafe's system properties, or defaults. */
 public final class Fixtures {
   private Fixtures() {}
 

@@ -82,15 +82,66 @@ final class HostProcesses {
 
   /** SIGKILLs a process and every descendant, by PID, and waits briefly for them to go. */
   static void killTree(ProcessHandle root) {
-    // Descendants first, listed before anything dies: once a parent is gone they are reparented
-    // and can no longer be found from it.
-    List<ProcessHandle> tree = root.descendants().toList();
-    root.destroyForcibly();
-    tree.forEach(ProcessHandle::destroyForcibly);
-    for (ProcessHandle handle : tree) {
-      awaitExit(handle, Duration.ofSeconds(2));
+    List<ProcessHandle> children = root.children().toList();
+    List<ProcessHandle> descendants = root.descendants().toList();
+    // Descendants first, and the root only once it has reaped its children. A child of nsenter
+    // (which is outside the sandbox) that outlives it is reparented to the host's init, which may
+    // reap it only seconds later; until then the sandbox's PID 1 cannot finish its shutdown,
+    // because a PID namespace ends only when every one of its PIDs is released.
+    descendants.forEach(ProcessHandle::destroyForcibly);
+    for (ProcessHandle child : children) {
+      awaitReaped(child.pid(), Duration.ofSeconds(2));
     }
+    for (ProcessHandle handle : descendants) {
+      awaitGone(handle.pid(), Duration.ofSeconds(2));
+    }
+    root.destroyForcibly();
     awaitExit(root, Duration.ofSeconds(2));
+  }
+
+  private static void awaitReaped(long pid, Duration timeout) {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    while (Files.exists(Path.of("/proc", Long.toString(pid))) && System.nanoTime() < deadline) {
+      try {
+        Thread.sleep(5);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return;
+      }
+    }
+  }
+
+  /**
+   * Waits until a process is gone or a zombie. Not {@link ProcessHandle#onExit()}: for a process
+   * that is not the JVM's child it polls with growing pauses and counts zombies as alive.
+   */
+  static boolean awaitGone(long pid, Duration timeout) {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    while (!isGone(pid)) {
+      if (System.nanoTime() > deadline) {
+        return false;
+      }
+      try {
+        Thread.sleep(5);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return isGone(pid);
+      }
+    }
+    return true;
+  }
+
+  private static boolean isGone(long pid) {
+    String stat;
+    try {
+      stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
+    } catch (IOException e) {
+      return true;
+    }
+    // "PID (COMM) STATE ...": COMM may contain spaces and parentheses, so look after the last ')'.
+    int end = stat.lastIndexOf(')');
+    char state = end >= 0 && end + 2 < stat.length() ? stat.charAt(end + 2) : '?';
+    return state == 'Z' || state == 'X';
   }
 
   /** Whether the process exited within the timeout. */

@@ -7,18 +7,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
-/**
- * Builds fixture .deb files with test-fixtures/build-package.sh (about 0.1 s each).
- *
- * <pre>{@code
- * Path good = PackageBuilder.warehouse("18.09.01").buildInto(debs);
- * Path bad = PackageBuilder.warehouse("18.09.02").kind(PackageKind.CRASH).buildInto(debs);
- * Path other = PackageBuilder.unrelated("fixture-tools", "1.0").buildInto(debs);
- * }</pre>
- *
- * The file is named NAME_VERSION_all.deb (epoch dropped), so two kinds of one version overwrite
- * each other: give each build its own version.
- */
+/** Builds fixture .deb files with test-fixtures/build-package.sh (about 0.1 s each). */
 public final class PackageBuilder {
   private final String name;
   private final String version;
@@ -68,7 +57,11 @@ public final class PackageBuilder {
     return this;
   }
 
-  /** Builds the package into {@code outDir} (created if needed) and returns the .deb. */
+  /**
+   * Builds the package into {@code outDir} (created if needed) and returns the .deb, named
+   * NAME_VERSION_all.deb (epoch dropped): two kinds of one version overwrite each other, so give
+   * each build its own version.
+   */
   public Path buildInto(Path outDir) {
     List<String> argv = new ArrayList<>();
     argv.add("/bin/bash");

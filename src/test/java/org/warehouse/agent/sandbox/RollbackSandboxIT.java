@@ -5,9 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
@@ -33,20 +30,6 @@ class RollbackSandboxIT {
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final String OVERRIDE = AgentInSandbox.ATTRIBUTES + "/50-change.yml";
   private static final String KEPT = "/var/lib/warehouse-agent/packages";
-  // Not 8000: other sandboxes on this machine share the host's network namespace.
-  private static final int PORT = freePort();
-
-  private static int freePort() {
-    try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-      return s.getLocalPort();
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
-  }
-
-  private static String health() {
-    return "http://127.0.0.1:" + PORT + "/_health/";
-  }
 
   private static AgentInSandbox agent(SandboxHost host) {
     return new AgentInSandbox(host);
@@ -54,7 +37,7 @@ class RollbackSandboxIT {
 
   /** What warehouse-web answers on / : its version and the digest of the config it read. */
   private static JsonNode served(SandboxHost host) throws IOException {
-    HttpResponse r = host.sandbox().httpGet("http://127.0.0.1:" + PORT + "/");
+    HttpResponse r = host.sandbox().httpGet("http://127.0.0.1:" + host.webPort() + "/");
     assertThat(r.status()).as(r.body()).isEqualTo(200);
     return JSON.readTree(r.body());
   }
@@ -79,7 +62,7 @@ class RollbackSandboxIT {
   private static void assertServes(SandboxHost host, String version) throws Exception {
     assertThat(agent(host).installedVersion()).isEqualTo(version);
     assertThat(agent(host).unitActiveState()).isEqualTo("active");
-    HttpResponse h = host.sandbox().httpGet(health());
+    HttpResponse h = host.sandbox().httpGet(host.healthUrl());
     assertThat(h.status()).as(h.body()).isEqualTo(200);
     assertThat(h.body()).contains("\"version\": \"" + version + "\"");
   }
@@ -96,13 +79,14 @@ class RollbackSandboxIT {
                 "    restart_on: [warehouse, "
                     + AgentInSandbox.CONFIG_YML
                     + "]\n    health_url: "
-                    + health()
+                    + host.healthUrl()
                     + "\n    health_timeout: 4s\n");
     assertThat(config).contains("health_timeout: 4s");
     agent.configure(
         config,
         Map.of(
-            "10-warehouse.yml", "warehouse:\n  config:\n    site: pypi\n    port: " + PORT + "\n"));
+            "10-warehouse.yml",
+            "warehouse:\n  config:\n    site: pypi\n    port: " + host.webPort() + "\n"));
 
     ExecResult run = agent.converge();
 
@@ -163,7 +147,7 @@ class RollbackSandboxIT {
             host.buildWarehouse("18.09.05", PackageKind.UNHEALTHY),
             "failed health check",
             true);
-    assertThat(run.stdout()).contains("(HTTP 500 from " + health() + " (");
+    assertThat(run.stdout()).contains("(HTTP 500 from " + host.healthUrl() + " (");
     aNewerGoodReleaseInstallsNormally(host, "18.09.05", "18.09.06");
   }
 
@@ -178,7 +162,7 @@ class RollbackSandboxIT {
             .buildInto(host.debsDir());
     ExecResult run = badRelease(host, "18.09.06", slow, "failed health check", true);
     assertThat(run.stdout())
-        .contains("(no answer from " + health() + " (", "in 4s, health_timeout)");
+        .contains("(no answer from " + host.healthUrl() + " (", "in 4s, health_timeout)");
     aNewerGoodReleaseInstallsNormally(host, "18.09.07", "18.09.08");
   }
 

@@ -25,16 +25,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
-/**
- * A throw-away Debian host: the host's own systemd booted as PID 1 in new mount, PID, cgroup, UTS
- * and IPC namespaces over an overlay of the host root whose upper layer is a tmpfs. apt, dpkg and
- * systemctl run inside for real; the host is never touched. The network namespace is the host's, so
- * a server on the host's 127.0.0.1 is reachable inside, and a port bound inside is bound on the
- * host.
- *
- * <p>Boot with {@link #boot}, always close (try-with-resources or {@code @AfterAll}); a JVM
- * shutdown hook closes what a killed test run left open.
- */
+/** A throw-away Debian host: the host's systemd booted over an overlay of its root. */
 public final class Sandbox implements AutoCloseable {
   /** The environment of every command run inside, before the caller's additions. */
   public static final Map<String, String> BASE_ENV =
@@ -51,6 +42,8 @@ public final class Sandbox implements AutoCloseable {
   private static final String NAME_PREFIX = "warehouse-sandbox-";
   private static final Pattern NAME = Pattern.compile(NAME_PREFIX + "(\\d+)-\\d+");
   private static final AtomicInteger COUNTER = new AtomicInteger();
+  // -Dsandbox.trace=true prints every command run inside with its exit code and duration.
+  private static final boolean TRACE = Boolean.getBoolean("sandbox.trace");
 
   private final String name;
   private final Path stateDir;
@@ -60,7 +53,7 @@ public final class Sandbox implements AutoCloseable {
   private final Set<Process> commands = ConcurrentHashMap.newKeySet();
   private volatile long systemdPid;
   private volatile String pidNamespace = "";
-  private boolean closed;
+  private volatile boolean closed;
 
   private Sandbox(
       String name, Path stateDir, Path cgroupDir, List<Path> bindPaths, Process launcher) {
@@ -73,6 +66,13 @@ public final class Sandbox implements AutoCloseable {
 
   /**
    * Boots a sandbox and waits until {@code systemctl is-system-running} says running or degraded.
+   *
+   * <p>The host's own systemd runs as PID 1 in new mount, PID, cgroup, UTS and IPC namespaces, over
+   * an overlay of the host's root whose upper layer is a tmpfs: apt, dpkg and systemctl run inside
+   * for real and the host is never touched. The network namespace is the host's: a server on the
+   * host's 127.0.0.1 is reachable inside, and a port bound inside is bound on the host. Always
+   * close it (try-with-resources, {@code @AfterAll}); a JVM shutdown hook closes what a killed test
+   * run left open.
    *
    * @param workDir where the sandbox keeps its own files (a subdirectory named after it, deleted on
    *     close); not visible inside unless a bind path contains it
@@ -87,21 +87,25 @@ public final class Sandbox implements AutoCloseable {
       throw new SandboxException("cannot boot a sandbox on this host: " + problems);
     }
     reapStale();
+    long startNanos = System.nanoTime();
     String name = NAME_PREFIX + ProcessHandle.current().pid() + "-" + COUNTER.incrementAndGet();
     Path cgroupDir = HostMounts.cgroup2Root().orElseThrow().resolve(name);
     Set<Path> binds = new LinkedHashSet<>();
-    binds.add(Fixtures.projectDir());
-    for (Path path : bindPaths) {
-      Path absolute = path.toAbsolutePath().normalize();
-      if (!Files.isDirectory(absolute)) {
-        throw new IllegalArgumentException("bind path is not a directory: " + absolute);
+    List<Path> requested = new ArrayList<>();
+    requested.add(Fixtures.projectDir());
+    requested.addAll(bindPaths);
+    for (Path path : requested) {
+      if (!Files.isDirectory(path)) {
+        throw new IllegalArgumentException("bind path is not a directory: " + path);
       }
-      binds.add(absolute);
+      // The real path: the boot script creates the mount point inside the overlay from the host
+      // side, where a symlink on the way (/var/run -> /run) would lead out to the host's files.
+      binds.add(realPath(path));
     }
     Path stateDir;
     Process launcher;
     try {
-      stateDir = Files.createDirectories(workDir.toAbsolutePath().normalize()).resolve(name);
+      stateDir = Files.createDirectories(workDir).toRealPath().resolve(name);
       Files.createDirectory(stateDir);
       List<String> argv = new ArrayList<>();
       argv.add("/bin/bash");
@@ -125,7 +129,7 @@ public final class Sandbox implements AutoCloseable {
     ShutdownCleanup.register(sandbox);
     try {
       sandbox.awaitRunning();
-    } catch (RuntimeException e) {
+    } catch (RuntimeException | Error e) {
       String diagnostics = sandbox.diagnostics();
       try {
         sandbox.close();
@@ -134,6 +138,9 @@ public final class Sandbox implements AutoCloseable {
       }
       throw new SandboxException("sandbox " + name + " did not boot: " + diagnostics, e);
     }
+    System.err.printf(
+        "sandbox %s: running in %d ms (systemd pid %d)%n",
+        name, Duration.ofNanos(System.nanoTime() - startNanos).toMillis(), sandbox.systemdPid);
     return sandbox;
   }
 
@@ -275,20 +282,24 @@ public final class Sandbox implements AutoCloseable {
       return;
     }
     closed = true;
+    long startNanos = System.nanoTime();
     List<String> problems = new ArrayList<>();
     // Our own nsenter children first: at the end of a shutdown systemd SIGSTOPs every process in
     // the sandbox; nsenter then stops itself too, never reaps its child, and the sandbox's PID 1
     // waits for that zombie forever.
     commands.forEach(process -> HostProcesses.killTree(process.toHandle()));
     commands.clear();
+    trace("killed own commands", startNanos);
     if (systemdPid > 0 && launcher.isAlive()) {
       try {
         execInternal(List.of("systemctl", "exit"), Duration.ofSeconds(10));
       } catch (RuntimeException e) {
         System.err.println("sandbox " + name + ": systemctl exit failed: " + e.getMessage());
       }
+      trace("systemctl exit", startNanos);
+      HostProcesses.awaitExit(launcher.toHandle(), EXIT_TIMEOUT);
     }
-    if (!HostProcesses.awaitExit(launcher.toHandle(), EXIT_TIMEOUT)) {
+    if (launcher.isAlive()) {
       System.err.println("sandbox " + name + ": systemd did not exit in time; killing it");
       // SIGKILL to the PID namespace's init kills every process in the namespace.
       if (systemdPid > 0) {
@@ -296,7 +307,9 @@ public final class Sandbox implements AutoCloseable {
       }
       HostProcesses.killTree(launcher.toHandle());
     }
+    trace("systemd exited", startNanos);
     killLeftovers(problems);
+    trace("leftovers killed", startNanos);
     for (Path mount : HostMounts.under(stateDir)) {
       // Never expected (the mounts live in the sandbox's mount namespace); only if someone ran
       // the boot script without unshare.
@@ -309,6 +322,7 @@ public final class Sandbox implements AutoCloseable {
       problems.add("host mount " + mount + " was left; umount -l: exit " + umount.exitCode());
     }
     removeCgroup(cgroupDir, problems);
+    trace("cgroup removed", startNanos);
     if (HostMounts.under(stateDir).isEmpty()) {
       deleteTree(stateDir, problems);
     } else {
@@ -318,11 +332,22 @@ public final class Sandbox implements AutoCloseable {
     if (!problems.isEmpty()) {
       throw new SandboxException("sandbox " + name + " left traces: " + problems);
     }
+    System.err.printf(
+        "sandbox %s: closed in %d ms%n",
+        name, Duration.ofNanos(System.nanoTime() - startNanos).toMillis());
   }
 
   @Override
   public String toString() {
     return "Sandbox[" + name + ", systemd pid " + systemdPid + "]";
+  }
+
+  private void trace(String what, long startNanos) {
+    if (TRACE) {
+      System.err.printf(
+          "sandbox %s: %s at %d ms%n",
+          name, what, Duration.ofNanos(System.nanoTime() - startNanos).toMillis());
+    }
   }
 
   /**
@@ -400,6 +425,9 @@ public final class Sandbox implements AutoCloseable {
           execInternal(List.of("systemctl", "is-system-running"), Duration.ofSeconds(10))
               .stdout()
               .strip();
+      if (state.equals("maintenance") || state.equals("stopping")) {
+        throw new SandboxException("systemd is " + state);
+      }
     }
     if (state.equals("degraded")) {
       System.err.println(
@@ -454,12 +482,19 @@ public final class Sandbox implements AutoCloseable {
     Process process = startInside(argv, env, out, err);
     try {
       int exit = HostProcesses.await(process, timeout, argv, out, err);
-      return new ExecResult(
-          argv,
-          exit,
-          HostProcesses.read(out),
-          HostProcesses.read(err),
-          Duration.ofNanos(System.nanoTime() - start));
+      ExecResult result =
+          new ExecResult(
+              argv,
+              exit,
+              HostProcesses.read(out),
+              HostProcesses.read(err),
+              Duration.ofNanos(System.nanoTime() - start));
+      if (TRACE) {
+        System.err.printf(
+            "sandbox %s: %s -> exit %d in %d ms%n",
+            name, String.join(" ", argv), exit, result.elapsed().toMillis());
+      }
+      return result;
     } finally {
       commands.remove(process);
       HostProcesses.deleteQuietly(out);
@@ -666,6 +701,14 @@ public final class Sandbox implements AutoCloseable {
       }
       removeCgroup(cgroup, problems);
       problems.forEach(problem -> System.err.println("sandbox: " + problem));
+    }
+  }
+
+  private static Path realPath(Path path) {
+    try {
+      return path.toRealPath();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
     }
   }
 

@@ -2,34 +2,18 @@ package org.warehouse.agent.sandbox;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
-/**
- * Everything an end-to-end test needs, started together and closed together: a signed {@link
- * FixtureRepository}, a {@link RepositoryServer} serving it on 127.0.0.1, and a booted {@link
- * Sandbox} that can reach it. apt inside is not configured for the repository until {@link
- * #configureApt()} (the agent under test may want to write its own source list instead).
- *
- * <pre>{@code
- * @ExtendWith(SandboxSupport.class)
- * class UpgradeSandboxIT {
- *   @Test
- *   void upgrades(SandboxHost host) {
- *     host.publish(host.buildWarehouse("18.09.01"));
- *     host.configureApt();
- *     host.sandbox().checkOutput("apt-get", "update");
- *   }
- * }
- * }</pre>
- *
- * <p>Directories under the work directory: {@code repository/} (keys, repo), {@code debs/} (built
- * packages), {@code exchange/} (bound at the same path inside: files for and from the sandbox) and
- * {@code sandbox/} (the sandbox's own state).
- */
+/** A repository, its server and a sandbox that reaches it, started and closed together. */
 public final class SandboxHost implements AutoCloseable {
   /** Where {@link #configureApt()} puts the repository's public key inside. */
   public static final String KEYRING = "/usr/share/keyrings/warehouse-fixture-archive.gpg";
@@ -37,10 +21,18 @@ public final class SandboxHost implements AutoCloseable {
   /** Where {@link #configureApt()} puts the source list inside. */
   public static final String SOURCE_LIST = "/etc/apt/sources.list.d/warehouse-fixture.list";
 
+  /** The drop-in that gives warehouse-web {@link #webPort()} (unless config.yml sets a port). */
+  public static final String WEB_PORT_DROP_IN =
+      "/etc/systemd/system/warehouse-web.service.d/sandbox-port.conf";
+
+  private static final String TEMP_PREFIX = "warehouse-sandbox-host-";
+  private static final Pattern TEMP_NAME = Pattern.compile(TEMP_PREFIX + "(\\d+)-\\d+");
+
   private final Path workDir;
   private final boolean ownsWorkDir;
   private final FixtureRepository repository;
   private final RepositoryServer server;
+  private final int webPort;
   private Sandbox sandbox;
 
   private SandboxHost(
@@ -48,24 +40,61 @@ public final class SandboxHost implements AutoCloseable {
       boolean ownsWorkDir,
       FixtureRepository repository,
       RepositoryServer server,
+      int webPort,
       Sandbox sandbox) {
     this.workDir = workDir;
     this.ownsWorkDir = ownsWorkDir;
     this.repository = repository;
     this.server = server;
+    this.webPort = webPort;
     this.sandbox = sandbox;
   }
 
   /** Starts everything in a new temporary directory, deleted on close. */
   public static SandboxHost start() {
+    reapStaleTempDirs();
     try {
-      return start(Files.createTempDirectory("warehouse-sandbox-host-"), true);
+      return start(
+          Files.createTempDirectory(TEMP_PREFIX + ProcessHandle.current().pid() + "-"), true);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
   }
 
-  /** Starts everything under {@code workDir} (kept on close, apart from the sandbox's state). */
+  /** Deletes the temporary directories of JVMs that died without closing their host. */
+  private static void reapStaleTempDirs() {
+    Path tmp = Path.of(System.getProperty("java.io.tmpdir"));
+    List<Path> stale;
+    try (Stream<Path> dirs = Files.list(tmp)) {
+      stale =
+          dirs.filter(
+                  dir -> {
+                    Matcher matcher = TEMP_NAME.matcher(dir.getFileName().toString());
+                    return matcher.matches()
+                        && ProcessHandle.of(Long.parseLong(matcher.group(1)))
+                            .map(handle -> !handle.isAlive())
+                            .orElse(true);
+                  })
+              .toList();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    for (Path dir : stale) {
+      System.err.println("sandbox: deleting " + dir + " left by a dead JVM");
+      try {
+        deleteTree(dir);
+      } catch (UncheckedIOException e) {
+        System.err.println("sandbox: " + e.getMessage());
+      }
+    }
+  }
+
+  /**
+   * Starts everything under {@code workDir} (kept on close, apart from the sandbox's state):
+   * repository/ (keys, repo), debs/ (built packages), exchange/ (bound at the same path inside) and
+   * sandbox/ (the sandbox's own state). apt inside is not configured for the repository until
+   * {@link #configureApt()}: the agent under test may write its own source list instead.
+   */
   public static SandboxHost start(Path workDir) {
     return start(workDir, false);
   }
@@ -80,9 +109,15 @@ public final class SandboxHost implements AutoCloseable {
       started.add(repository);
       RepositoryServer server = RepositoryServer.start(repository.root());
       started.add(server);
-      Sandbox sandbox = Sandbox.boot(dir.resolve("sandbox"), List.of(exchange));
-      return new SandboxHost(dir, ownsWorkDir, repository, server, sandbox);
-    } catch (IOException | RuntimeException e) {
+      int webPort = freeLoopbackPort();
+      Sandbox sandbox = bootWithWebPort(dir.resolve("sandbox"), exchange, webPort);
+      started.add(sandbox);
+      SandboxHost host = new SandboxHost(dir, ownsWorkDir, repository, server, webPort, sandbox);
+      // After its parts, so that at JVM shutdown it is closed first and deletes its directory.
+      ShutdownCleanup.register(host);
+      return host;
+    } catch (IOException | RuntimeException | Error e) {
+      // Error too: a half-started host would keep a gpg-agent and a server thread alive.
       for (int i = started.size() - 1; i >= 0; i--) {
         try {
           started.get(i).close();
@@ -90,8 +125,18 @@ public final class SandboxHost implements AutoCloseable {
           e.addSuppressed(cleanup);
         }
       }
+      if (ownsWorkDir) {
+        try {
+          deleteTree(dir);
+        } catch (UncheckedIOException cleanup) {
+          e.addSuppressed(cleanup);
+        }
+      }
       if (e instanceof IOException io) {
         throw new UncheckedIOException(io);
+      }
+      if (e instanceof Error error) {
+        throw error;
       }
       throw (RuntimeException) e;
     }
@@ -110,6 +155,31 @@ public final class SandboxHost implements AutoCloseable {
   /** The sandbox (the current one, after {@link #rebootSandbox()}). */
   public synchronized Sandbox sandbox() {
     return sandbox;
+  }
+
+  /**
+   * The port warehouse-web listens on in this sandbox: a free one, not 8000, because the sandbox
+   * shares the host's network and another test run on the machine may hold 8000.
+   */
+  public int webPort() {
+    return webPort;
+  }
+
+  /** {@code http://127.0.0.1:PORT/_health/} of warehouse-web, for agent.yml's health_url. */
+  public String healthUrl() {
+    return "http://127.0.0.1:" + webPort + "/_health/";
+  }
+
+  /**
+   * A loopback port free right now (for the agent's metrics listener, say). Another process may
+   * take it before you bind it; good enough for tests.
+   */
+  public static int freeLoopbackPort() {
+    try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+      return socket.getLocalPort();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
   }
 
   /** A directory bound at the same absolute path inside the sandbox. */
@@ -151,7 +221,7 @@ public final class SandboxHost implements AutoCloseable {
     try {
       Path keyring = current.hostPath(KEYRING);
       Files.createDirectories(keyring.getParent());
-      Files.copy(repository.keyring(), keyring, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+      Files.copy(repository.keyring(), keyring, StandardCopyOption.REPLACE_EXISTING);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
@@ -161,8 +231,21 @@ public final class SandboxHost implements AutoCloseable {
   /** Replaces the sandbox with a freshly booted one; repository and server stay. */
   public synchronized Sandbox rebootSandbox() {
     sandbox.close();
-    sandbox = Sandbox.boot(workDir.resolve("sandbox"), List.of(exchangeDir()));
+    sandbox = bootWithWebPort(workDir.resolve("sandbox"), exchangeDir(), webPort);
     return sandbox;
+  }
+
+  private static Sandbox bootWithWebPort(Path stateDir, Path exchange, int webPort) {
+    Sandbox booted = Sandbox.boot(stateDir, List.of(exchange));
+    try {
+      // Before the package exists; its postinst's daemon-reload picks the drop-in up.
+      booted.writeFile(
+          WEB_PORT_DROP_IN, "[Service]\nEnvironment=WAREHOUSE_WEB_PORT=" + webPort + "\n");
+      return booted;
+    } catch (RuntimeException e) {
+      booted.close();
+      throw e;
+    }
   }
 
   /** Closes the sandbox, the server and the repository; deletes a temporary work directory. */
@@ -183,6 +266,7 @@ public final class SandboxHost implements AutoCloseable {
     if (ownsWorkDir && failure == null) {
       deleteWorkDir();
     }
+    ShutdownCleanup.unregister(this);
     if (failure != null) {
       throw failure;
     }
@@ -194,12 +278,16 @@ public final class SandboxHost implements AutoCloseable {
   }
 
   private void deleteWorkDir() {
-    try (Stream<Path> walk = Files.walk(workDir)) {
+    deleteTree(workDir);
+  }
+
+  private static void deleteTree(Path dir) {
+    try (Stream<Path> walk = Files.walk(dir)) {
       for (Path path : walk.sorted((a, b) -> b.getNameCount() - a.getNameCount()).toList()) {
         Files.delete(path);
       }
     } catch (IOException e) {
-      throw new UncheckedIOException("cannot delete " + workDir, e);
+      throw new UncheckedIOException("cannot delete " + dir, e);
     }
   }
 }

@@ -7,10 +7,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
-/**
- * A command running inside a sandbox in the background (an agent daemon, an apt-get to kill
- * mid-install). Closing it kills it; closing the sandbox kills it too.
- */
+/** A command running in the background inside a sandbox; closing it (or the sandbox) kills it. */
 public final class SandboxProcess implements AutoCloseable {
   private final List<String> argv;
   private final Process nsenter;
@@ -80,6 +77,11 @@ public final class SandboxProcess implements AutoCloseable {
         .requireSuccess();
   }
 
+  /** SIGKILLs the command (and whatever it started outside systemd) and waits for it to go. */
+  public void kill() {
+    HostProcesses.killTree(nsenter.toHandle());
+  }
+
   /**
    * Waits for the command to exit and returns what it did.
    *
@@ -113,7 +115,7 @@ public final class SandboxProcess implements AutoCloseable {
   @Override
   public void close() {
     if (nsenter.isAlive()) {
-      HostProcesses.killTree(nsenter.toHandle());
+      kill();
     }
     onClose.run();
   }

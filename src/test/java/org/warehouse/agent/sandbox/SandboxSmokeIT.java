@@ -3,8 +3,6 @@ package org.warehouse.agent.sandbox;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
-import java.net.InetAddress;
-import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -28,7 +26,6 @@ import org.junit.jupiter.api.io.TempDir;
 class SandboxSmokeIT {
   private static final Map<String, String> NONINTERACTIVE =
       Map.of("DEBIAN_FRONTEND", "noninteractive");
-  private static final String HEALTH = "http://127.0.0.1:8000/_health/";
   private static final String INRELEASE = "/dists/stable/InRelease";
 
   @Test
@@ -59,11 +56,11 @@ class SandboxSmokeIT {
 
     String config = "greeting: 'no'\nmode: '0755'\n";
     sandbox.writeFile("/opt/warehouse/etc/config.yml", config);
-    assertPortFree(8000);
     sandbox.checkOutput("systemctl", "start", "warehouse-web");
-    awaitHealthy(sandbox, "18.09.01");
-    assertThat(sandbox.httpGet("http://127.0.0.1:8000/").body())
+    awaitHealthy(host, "18.09.01");
+    assertThat(sandbox.httpGet("http://127.0.0.1:" + host.webPort() + "/").body())
         .contains("\"config_sha256\": \"" + sha256(config) + "\"")
+        .contains("\"port\": " + host.webPort())
         .contains("\"greeting\": \"no\"");
 
     // Nothing changed: apt's conditional GET of InRelease is answered 304.
@@ -88,12 +85,12 @@ class SandboxSmokeIT {
     assertThat(Files.readString(sandbox.hostPath("/opt/warehouse/VERSION")))
         .isEqualTo("18.09.02\n");
     // Upgrading the package does not restart the service: the old version still answers.
-    assertThat(sandbox.httpGet(HEALTH).body()).contains("18.09.01");
+    assertThat(sandbox.httpGet(host.healthUrl()).body()).contains("18.09.01");
 
     String pidBefore = mainPid(sandbox);
     sandbox.checkOutput("systemctl", "restart", "warehouse-web");
     assertThat(mainPid(sandbox)).isNotEqualTo(pidBefore).isNotEqualTo("0");
-    awaitHealthy(sandbox, "18.09.02");
+    awaitHealthy(host, "18.09.02");
   }
 
   @Test
@@ -104,7 +101,7 @@ class SandboxSmokeIT {
     host.publish(host.buildWarehouse("18.09.01"), crash);
     host.configureApt();
     apt(sandbox, "update");
-    apt(sandbox, "install", "-y", "--allow-downgrades", "warehouse=18.09.03");
+    apt(sandbox, "install", "-y", "warehouse=18.09.03");
 
     // A fact the agent relies on: restart "succeeds" even though the new process exits 1 at
     // once; only is-active (after the exec, so poll) tells the truth.
@@ -123,7 +120,12 @@ class SandboxSmokeIT {
   @Order(3)
   void closeLeavesNoMountsCgroupsOrProcesses(@TempDir Path dir) throws IOException {
     long overlaysBefore = overlayMounts();
-    Sandbox sandbox = Sandbox.boot(dir, List.of());
+    Path bound = Files.createDirectories(dir.resolve("bound"));
+    Files.writeString(bound.resolve("canary"), "still here\n");
+    Sandbox sandbox = Sandbox.boot(dir.resolve("state"), List.of(bound));
+    // systemd-tmpfiles --boot empties the sandbox's /tmp; it must stop at the bind mount.
+    assertThat(bound.resolve("canary")).hasContent("still here");
+    assertThat(sandbox.readFile(bound.resolve("canary").toString())).isEqualTo("still here\n");
     Path state = sandbox.stateDir();
     Path cgroup = sandbox.cgroupDir();
     long pid = sandbox.systemdPid();
@@ -176,24 +178,14 @@ class SandboxSmokeIT {
     return sandbox.checkOutput("systemctl", "show", "-P", "MainPID", "warehouse-web").strip();
   }
 
-  private static void awaitHealthy(Sandbox sandbox, String version) {
+  private static void awaitHealthy(SandboxHost host, String version) {
     Await.until(
-        "warehouse-web " + version + " healthy at " + HEALTH,
+        "warehouse-web " + version + " healthy at " + host.healthUrl(),
         Duration.ofSeconds(15),
         () -> {
-          HttpResponse response = sandbox.httpGet(HEALTH);
+          HttpResponse response = host.sandbox().httpGet(host.healthUrl());
           return response.status() == 200 && response.body().contains("\"" + version + "\"");
         });
-  }
-
-  private static void assertPortFree(int port) {
-    // The sandbox shares the host's network: warehouse-web's port is the host's port.
-    try (Socket socket = new Socket(InetAddress.getLoopbackAddress(), port)) {
-      throw new AssertionError(
-          "127.0.0.1:" + port + " is already taken on this host (" + socket + ")");
-    } catch (IOException expected) {
-      // refused: free
-    }
   }
 
   private static long overlayMounts() {

@@ -15,17 +15,7 @@ import org.junit.jupiter.api.extension.ExtensionContext;
 import org.junit.jupiter.api.extension.ParameterContext;
 import org.junit.jupiter.api.extension.ParameterResolver;
 
-/**
- * JUnit 5 extension for sandbox tests: {@code @ExtendWith(SandboxSupport.class)}.
- *
- * <ul>
- *   <li>Checks the preconditions (root, overlayfs, namespaces, cgroup2, the tools). Missing ones
- *       skip the tests with the reason printed; with the environment variable {@code CI=true} they
- *       fail the tests instead, so CI cannot go green by skipping everything.
- *   <li>Resolves a {@link SandboxHost} parameter: one per test class, started on first use and
- *       closed after the class's last test.
- * </ul>
- */
+/** JUnit 5 extension: sandbox preconditions (skip, or fail on CI) and a per-class SandboxHost. */
 public final class SandboxSupport
     implements ExecutionCondition, BeforeAllCallback, ParameterResolver {
   private static final ExtensionContext.Namespace NAMESPACE =
@@ -46,37 +36,45 @@ public final class SandboxSupport
    */
   public static void assumeAvailable() {
     List<String> problems = problems();
-    if (problems.isEmpty()) {
-      return;
+    failOnCi(problems, onCi());
+    if (!problems.isEmpty()) {
+      System.err.println(message(problems));
+      Assumptions.abort(message(problems));
     }
-    if (onCi()) {
-      throw new AssertionError(message(problems) + " (CI=true: failing instead of skipping)");
-    }
-    System.err.println(message(problems));
-    Assumptions.abort(message(problems));
   }
 
   @Override
   public ConditionEvaluationResult evaluateExecutionCondition(ExtensionContext context) {
-    List<String> problems = problems();
-    if (problems.isEmpty()) {
-      return ConditionEvaluationResult.enabled("sandbox preconditions met");
+    ConditionEvaluationResult result = evaluate(problems(), onCi());
+    if (result.isDisabled()) {
+      System.err.println(result.getReason().orElse("") + ": skipping " + context.getDisplayName());
     }
-    if (onCi()) {
-      return ConditionEvaluationResult.enabled("CI=true: failing in beforeAll instead of skipping");
-    }
-    System.err.println(message(problems) + ": skipping " + context.getDisplayName());
-    return ConditionEvaluationResult.disabled(message(problems));
+    return result;
   }
 
   @Override
   public void beforeAll(ExtensionContext context) {
-    List<String> problems = problems();
-    if (!problems.isEmpty() && onCi()) {
+    failOnCi(problems(), onCi());
+  }
+
+  /** Skip when something is missing, except on CI, where {@link #failOnCi} fails instead. */
+  static ConditionEvaluationResult evaluate(List<String> problems, boolean ci) {
+    if (problems.isEmpty()) {
+      return ConditionEvaluationResult.enabled("sandbox preconditions met");
+    }
+    if (ci) {
+      return ConditionEvaluationResult.enabled("CI=true: failing in beforeAll instead of skipping");
+    }
+    return ConditionEvaluationResult.disabled(message(problems));
+  }
+
+  static void failOnCi(List<String> problems, boolean ci) {
+    if (!problems.isEmpty() && ci) {
       throw new AssertionError(message(problems) + " (CI=true: failing instead of skipping)");
     }
   }
 
+  /** A {@link SandboxHost} parameter: one per test class, closed after its last test. */
   @Override
   public boolean supportsParameter(ParameterContext parameter, ExtensionContext context) {
     return parameter.getParameter().getType() == SandboxHost.class;

@@ -5,10 +5,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
 
-/**
- * One JVM shutdown hook that closes whatever the harness still has open, newest first: an
- * interrupted or crashed test run must not leave a booted systemd or a gpg-agent behind.
- */
+/** One JVM shutdown hook closing what the harness still has open (systemd, gpg-agents). */
 final class ShutdownCleanup {
   private static final Set<AutoCloseable> OPEN = new LinkedHashSet<>();
   private static boolean hookInstalled;
