@@ -29,11 +29,18 @@ public final class Runner {
   private final Duration resourceTimeout;
   private final RunListener listener;
   private final Clock clock;
+  private final StopRequest stop;
 
   public Runner(Duration resourceTimeout, RunListener listener, Clock clock) {
+    this(resourceTimeout, listener, clock, new StopRequest());
+  }
+
+  /** A runner whose run ends early, between resources, once {@code stop} is requested. */
+  public Runner(Duration resourceTimeout, RunListener listener, Clock clock, StopRequest stop) {
     this.resourceTimeout = resourceTimeout;
     this.listener = listener;
     this.clock = clock;
+    this.stop = stop;
   }
 
   /** Converges {@code plan}; with {@code apply} false nothing on the host changes (why-run). */
@@ -44,10 +51,14 @@ public final class Runner {
     List<ResourceReport> reports = new ArrayList<>();
     Set<String> changed = new LinkedHashSet<>();
     String firstError = null;
+    String skipReason = "an earlier resource failed";
     for (Resource r : plan.resources()) {
+      if (firstError == null && stop.reason().isPresent()) {
+        firstError = "stopped before " + r.id() + ": " + stop.reason().get();
+        skipReason = "the run was stopped: " + stop.reason().get();
+      }
       if (firstError != null) {
-        ResourceReport skipped =
-            new ResourceReport(r.id(), "skipped", "", "", "an earlier resource failed", "", 0);
+        ResourceReport skipped = new ResourceReport(r.id(), "skipped", "", "", skipReason, "", 0);
         reports.add(skipped);
         listener.resourceFinished(skipped, false);
         continue;
