@@ -184,9 +184,9 @@ final class RunCoordinator {
             () -> {
               LOG.warning(
                   "converge still running after "
-                      + limit.toSeconds()
-                      + "s (run_timeout): stopping it after the current step");
-              stop.request("run_timeout (" + limit.toSeconds() + "s) exceeded");
+                      + words(limit)
+                      + " (run_timeout): stopping it after the current step");
+              stop.request("run_timeout (" + words(limit) + ") exceeded");
             },
             limit.toMillis(),
             TimeUnit.MILLISECONDS);
@@ -213,6 +213,10 @@ final class RunCoordinator {
         runningSince = null;
       }
     }
+  }
+
+  static String words(Duration d) {
+    return d.toMillis() % 1000 == 0 ? d.toSeconds() + "s" : d.toMillis() + "ms";
   }
 
   static java.util.concurrent.ThreadFactory daemonThreads(String name) {
