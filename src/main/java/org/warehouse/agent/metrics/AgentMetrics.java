@@ -144,12 +144,16 @@ public final class AgentMetrics implements RunListener {
     }
   }
 
-  /** Starts the run gauges from a run recorded before this process (last-run.json, history). */
+  /**
+   * Starts the run gauges and package_info from runs recorded before this process started
+   * (last-run.json, history), so a restart does not reset what Prometheus alerts on.
+   */
   public void recorded(Optional<RunReport> last, Optional<Instant> lastSuccessEnd) {
     last.ifPresent(
         r -> {
           lastRun = seconds(r.end());
           lastRunSuccess = r.failed() ? 0 : 1;
+          packageReports(r);
         });
     lastSuccessEnd.ifPresent(t -> lastSuccess = seconds(t));
   }
@@ -171,11 +175,7 @@ public final class AgentMetrics implements RunListener {
 
   @Override
   public void runFinished(RunReport report) {
-    for (ResourceReport r : report.resources()) {
-      if (r.id().startsWith("package:")) {
-        packageReport(r.id().substring("package:".length()), r, report.whyRun());
-      }
-    }
+    packageReports(report);
     if (report.whyRun()) {
       return; // checked only: not a converge, not counted as one
     }
@@ -196,6 +196,14 @@ public final class AgentMetrics implements RunListener {
         if ("rolled_back".equals(r.status())) {
           rollbacks(r.id().startsWith("package:") ? r.id().substring(8) : r.id()).increment();
         }
+      }
+    }
+  }
+
+  private void packageReports(RunReport report) {
+    for (ResourceReport r : report.resources()) {
+      if (r.id().startsWith("package:")) {
+        packageReport(r.id().substring("package:".length()), r, report.whyRun());
       }
     }
   }
