@@ -235,8 +235,17 @@ final class ControlServer implements AutoCloseable {
   public void close() throws IOException {
     closed = true;
     server.close();
-    connections.shutdownNow();
     Files.deleteIfExists(path);
+    // A client waiting for a run's result gets it: the run ended before the socket closes.
+    connections.shutdown();
+    try {
+      if (!connections.awaitTermination(2, TimeUnit.SECONDS)) {
+        connections.shutdownNow();
+      }
+    } catch (InterruptedException e) {
+      connections.shutdownNow();
+      Thread.currentThread().interrupt();
+    }
   }
 
   static boolean isAbsent(IOException e) {

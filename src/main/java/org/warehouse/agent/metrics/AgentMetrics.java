@@ -61,6 +61,7 @@ public final class AgentMetrics implements RunListener {
    * @param nextRun the next scheduled converge, if one is scheduled
    */
   public AgentMetrics(String version, Supplier<Optional<Instant>> nextRun) {
+    ProcessMetrics.configure(registry);
     duration =
         Timer.builder(PREFIX + "converge_duration")
             .description("Wall time of converges (why-run excluded)")
@@ -121,7 +122,7 @@ public final class AgentMetrics implements RunListener {
     new ProcessorMetrics().bindTo(registry);
     new UptimeMetrics().bindTo(registry);
     new FileDescriptorMetrics().bindTo(registry);
-    ProcessMemory.bindTo(registry);
+    ProcessMetrics.bindTo(registry);
   }
 
   /**

@@ -18,6 +18,8 @@ import org.junit.jupiter.api.io.TempDir;
 import org.warehouse.agent.config.SettingsLoader;
 import org.warehouse.agent.converge.ResourceReport;
 import org.warehouse.agent.converge.RunReport;
+import org.warehouse.agent.sandbox.ExecResult;
+import org.warehouse.agent.sandbox.Promtool;
 
 class AgentMetricsTest {
   @TempDir Path dir;
@@ -141,7 +143,9 @@ class AgentMetricsTest {
             "process_cpu_usage",
             "process_uptime_seconds",
             "process_files_open_files",
-            "process_resident_memory_bytes");
+            "process_resident_memory_bytes",
+            "process_cpu_seconds_total",
+            "system_cpus");
     assertThat(sample(s, "process_resident_memory_bytes")).isGreaterThan(1 << 20);
   }
 
@@ -286,6 +290,26 @@ class AgentMetricsTest {
     assertThat(sample(s, "warehouse_agent_last_success_timestamp_seconds"))
         .isEqualTo((double) (t.getEpochSecond() - 1800));
     assertThat(sample(s, "warehouse_agent_last_run_success")).isZero();
+  }
+
+  @Test
+  void promtoolAcceptsAScrapeWithEverySeries() {
+    metrics.polls().accept("warehouse", "modified");
+    metrics.runFinished(
+        run(
+            "scheduled",
+            "changed",
+            false,
+            Instant.parse("2026-11-27T10:00:00Z"),
+            List.of(
+                res("package:warehouse", "changed", "18.09.01", "18.09.10"),
+                res("package:warehouse-tools", "rolled_back", "2", "1")),
+            List.of(res("service:warehouse-web.service", "changed", "pid 1", "pid 2"))));
+
+    ExecResult r = Promtool.checkMetrics(metrics.scrape());
+
+    assertThat(r.exitCode()).as(r.toString()).isZero();
+    assertThat(r.stdout() + r.stderr()).isBlank();
   }
 
   @Test
