@@ -81,7 +81,8 @@ final class RunCoordinator {
         return;
       }
       RunOutcome o = execute(Trigger.SCHEDULED, false, context.listener());
-      if (!o.error().isEmpty()) {
+      // Invalid input was logged with the run's report already.
+      if (!o.error().isEmpty() && !RunOutcome.INVALID_INPUT.equals(o.error())) {
         LOG.severe("scheduled converge did not run: " + o.message());
       }
     } finally {
