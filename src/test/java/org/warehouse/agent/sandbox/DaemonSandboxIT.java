@@ -29,7 +29,7 @@ import org.warehouse.agent.state.Json;
 @ExtendWith(SandboxSupport.class)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class DaemonSandboxIT {
-  private static final String UNIT = "warehouse-agent.service";
+  private static final String UNIT = DaemonUnit.UNIT;
   private static final String LAST_RUN = "/var/lib/warehouse-agent/last-run.json";
   private static final String SECRET = "s3cret-value";
   private static final int PORT = freePort();
@@ -133,13 +133,7 @@ class DaemonSandboxIT {
     Files.setPosixFilePermissions(
         s.hostPath("/etc/warehouse-agent/secrets/db_password"),
         PosixFilePermissions.fromString("rw-------"));
-    s.writeFile(
-        "/etc/systemd/system/" + UNIT,
-        Files.readString(Fixtures.projectDir().resolve("systemd/" + UNIT)));
-    s.writeFile(
-        "/etc/systemd/system/" + UNIT + ".d/test.conf",
-        "[Service]\nExecStart=\nExecStart=" + Fixtures.agentLauncher() + " daemon\n");
-    s.checkOutput("systemctl", "daemon-reload");
+    DaemonUnit.install(s);
 
     s.checkOutput("systemctl", "start", UNIT);
 
