@@ -36,6 +36,9 @@ final class ControlServer implements AutoCloseable {
   private static final Logger LOG = Logger.getLogger("daemon");
   private static final int MAX_CONNECTIONS = 8;
   private static final long REQUEST_TIMEOUT_MS = 10_000;
+  // Internal to this class, never written to a client.
+  private static final ControlMessage END =
+      new ControlMessage("end", null, null, null, null, null, null, null, null, null);
 
   /** What the socket serves. */
   interface Handler {
@@ -192,12 +195,16 @@ final class ControlServer implements AutoCloseable {
           ControlMessage.queued("a converge is in progress; this request runs right after it")
               .toLine());
     }
-    // The run's own thread never writes here: a client that stops reading cannot stall it.
+    // The run's own thread never writes here: a client that stops reading cannot stall it. The
+    // end of the run wakes this loop at once (a marker after the last event); the timed poll is
+    // only the fallback should the bounded queue have been full.
+    CompletableFuture<?> unused = outcome.whenComplete((o, e) -> events.offer(END));
     while (true) {
       ControlMessage m = events.poll(200, TimeUnit.MILLISECONDS);
-      if (m != null) {
+      boolean end = m != null && "end".equals(m.type());
+      if (m != null && !end) {
         lines.write(m.toLine());
-      } else if (outcome.isDone() && events.isEmpty()) {
+      } else if (outcome.isDone() && (end || events.isEmpty())) {
         break;
       }
     }

@@ -1,15 +1,13 @@
 package org.warehouse.agent.sandbox;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import org.warehouse.agent.state.Json;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * test-fixtures/bench-daemon.sh: the daemon's cost on a sandboxed host, under its systemd unit.
@@ -47,14 +45,14 @@ public final class DaemonBenchmark {
           Duration.ofMinutes(2),
           () -> Files.exists(s.hostPath("/var/lib/warehouse-agent/last-run.json")));
       for (int i = 0; i < 3; i++) {
-        requireNoOp(agent.converge("--json"));
+        requireNoOp(agent.converge());
       }
 
       List<Double> inDaemon = new ArrayList<>();
       List<Double> cliViaDaemon = new ArrayList<>();
       for (int i = 0; i < runs; i++) {
-        ExecResult r = requireNoOp(agent.converge("--json"));
-        inDaemon.add((double) report(r).get("durationMs").asLong());
+        ExecResult r = requireNoOp(agent.converge());
+        inDaemon.add(durationMs(r));
         cliViaDaemon.add(r.elapsed().toNanos() / 1e6);
       }
       Thread.sleep(15_000);
@@ -63,7 +61,7 @@ public final class DaemonBenchmark {
 
       List<String> soakLines = new ArrayList<>();
       for (int i = 1; i <= soak; i++) {
-        requireNoOp(agent.converge("--json"));
+        requireNoOp(agent.converge());
         if (i % Math.max(1, soak / 5) == 0) {
           soakLines.add(
               String.format("  after %4d converges: RSS %.1f MiB", i, rssKib(s, pid) / 1024));
@@ -74,8 +72,8 @@ public final class DaemonBenchmark {
       List<Double> inProcess = new ArrayList<>();
       List<Double> cliInProcess = new ArrayList<>();
       for (int i = 0; i < runs; i++) {
-        ExecResult r = requireNoOp(agent.converge("--json"));
-        inProcess.add((double) report(r).get("durationMs").asLong());
+        ExecResult r = requireNoOp(agent.converge());
+        inProcess.add(durationMs(r));
         cliInProcess.add(r.elapsed().toNanos() / 1e6);
       }
 
@@ -109,12 +107,13 @@ public final class DaemonBenchmark {
     return r;
   }
 
-  private static JsonNode report(ExecResult r) {
-    try {
-      return Json.mapper().readTree(r.stdout());
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
+  // "result: unchanged in 12 ms": the run's own duration, as the daemon (or the CLI) timed it.
+  private static double durationMs(ExecResult r) {
+    Matcher m = Pattern.compile("result: unchanged in (\\d+) ms").matcher(r.stdout());
+    if (!m.find()) {
+      throw new IllegalStateException("no duration in " + r);
     }
+    return Double.parseDouble(m.group(1));
   }
 
   private static double rssKib(Sandbox s, long pid) {
