@@ -103,6 +103,36 @@ class ArchitectureTest {
   }
 
   @Test
+  void theDaemonSitsBetweenCliAndMetrics() {
+    // cli -> daemon -> metrics -> converge: the daemon and the metrics never reach back up.
+    mayNotUse("daemon", "cli");
+    mayNotUse("metrics", "daemon", "cli");
+    for (String low :
+        new String[] {"converge", "resource", "apt", "render", "service", "attributes", "config"}) {
+      mayNotUse(low, "daemon", "metrics", "cli");
+    }
+  }
+
+  @Test
+  void quartzStaysInTheDaemonAndMicrometerInTheMetrics() {
+    // The CLI's short-lived commands must not load either (start-up time, memory).
+    noClasses()
+        .that()
+        .resideOutsideOfPackage(ROOT + "daemon..")
+        .should()
+        .dependOnClassesThat()
+        .resideInAPackage("org.quartz..")
+        .check(CLASSES);
+    noClasses()
+        .that()
+        .resideOutsideOfPackage(ROOT + "metrics..")
+        .should()
+        .dependOnClassesThat()
+        .resideInAnyPackage("io.micrometer..", "io.prometheus..", "com.sun.net.httpserver..")
+        .check(CLASSES);
+  }
+
+  @Test
   void onlyExecStartsProcesses() {
     noClasses()
         .that()

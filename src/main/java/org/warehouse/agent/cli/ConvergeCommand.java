@@ -2,7 +2,9 @@ package org.warehouse.agent.cli;
 
 import java.io.IOException;
 import java.io.PrintWriter;
+import java.util.Optional;
 import java.util.concurrent.Callable;
+import java.util.logging.Logger;
 import org.warehouse.agent.config.ConfigException;
 import org.warehouse.agent.config.Settings;
 import org.warehouse.agent.converge.Converger;
@@ -12,18 +14,26 @@ import org.warehouse.agent.converge.PlanException;
 import org.warehouse.agent.converge.ResourceReport;
 import org.warehouse.agent.converge.RunReport;
 import org.warehouse.agent.converge.Trigger;
+import org.warehouse.agent.daemon.ControlClient;
+import org.warehouse.agent.daemon.RunOutcome;
 import org.warehouse.agent.state.Json;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
-/** {@code agent converge --now}: one converge, in this process, under the host's run lock. */
+/**
+ * {@code agent converge --now}: one converge, run by the daemon when one answers on the control
+ * socket, else in this process; under the host's run lock either way, with the same output and exit
+ * codes.
+ */
 @Command(
     name = "converge",
     mixinStandardHelpOptions = true,
     description = "Converge this host now: packages, config files, services.")
 final class ConvergeCommand implements Callable<Integer> {
+  private static final Logger LOG = Logger.getLogger("converge");
+
   @Mixin ConfigOption config;
   @Spec picocli.CommandLine.Model.CommandSpec spec;
 
@@ -58,6 +68,18 @@ final class ConvergeCommand implements Callable<Integer> {
       err.println("agent: " + e.getMessage());
       return ExitCodes.CONFIG;
     }
+    Optional<ControlClient> daemon;
+    try {
+      daemon = ControlClient.connect(settings.runDir());
+    } catch (IOException e) {
+      err.println("agent: " + e.getMessage());
+      return ExitCodes.FAILED;
+    }
+    if (daemon.isPresent()) {
+      try (ControlClient client = daemon.get()) {
+        return viaDaemon(client, err);
+      }
+    }
     Converger converger = Wiring.converger(settings, new LoggingListener(), (repo, result) -> {});
     RunReport report;
     try {
@@ -71,6 +93,37 @@ final class ConvergeCommand implements Callable<Integer> {
     }
     print(report);
     return exitCode(report, detailed);
+  }
+
+  // The daemon runs the converge (so there is one converger per host) and streams its events;
+  // replayed into the same listener, they log the same lines as an in-process run would.
+  private int viaDaemon(ControlClient client, PrintWriter err) throws IOException {
+    RunOutcome outcome;
+    try {
+      outcome =
+          client.converge(whyRun, new LoggingListener(), note -> LOG.info("agent daemon: " + note));
+    } catch (IOException e) {
+      err.println("agent: lost the daemon during the run: " + e.getMessage());
+      return ExitCodes.FAILED;
+    }
+    switch (outcome.error()) {
+      case "" -> {
+        print(outcome.report());
+        return exitCode(outcome.report(), detailed);
+      }
+      case RunOutcome.LOCK_BUSY, RunOutcome.STOPPING -> {
+        err.println("agent: " + outcome.message());
+        return ExitCodes.LOCK_BUSY;
+      }
+      case RunOutcome.INVALID_INPUT -> {
+        err.println("agent: invalid input, nothing changed: " + outcome.message());
+        return ExitCodes.CONFIG;
+      }
+      default -> {
+        err.println("agent: the daemon could not converge: " + outcome.message());
+        return ExitCodes.FAILED;
+      }
+    }
   }
 
   private void print(RunReport report) throws IOException {

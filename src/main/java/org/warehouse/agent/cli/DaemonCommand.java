@@ -1,26 +1,64 @@
 package org.warehouse.agent.cli;
 
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Clock;
 import java.util.concurrent.Callable;
+import org.warehouse.agent.config.ConfigException;
+import org.warehouse.agent.config.Settings;
+import org.warehouse.agent.daemon.Daemon;
+import org.warehouse.agent.daemon.HostSplay;
+import org.warehouse.agent.daemon.SettingsSource;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Spec;
 
-/** {@code agent daemon}: scheduler, metrics and control socket (issue 6; not built yet). */
+/** {@code agent daemon}: scheduled converges, the control socket and the metrics endpoint. */
 @Command(
     name = "daemon",
     mixinStandardHelpOptions = true,
-    description = "Run the scheduler, metrics endpoint and control socket (not available yet).")
+    description =
+        "Converge every interval (at this host's place in the splay), serve Prometheus metrics,"
+            + " and accept 'agent converge --now' over the control socket. SIGHUP reloads"
+            + " agent.yml; SIGTERM stops after the step in progress.")
 final class DaemonCommand implements Callable<Integer> {
   @Mixin ConfigOption config;
   @Spec picocli.CommandLine.Model.CommandSpec spec;
 
   @Override
-  public Integer call() {
-    spec.commandLine()
-        .getErr()
-        .println(
-            "agent daemon: not available in this build yet (the scheduler, metrics and control"
-                + " socket are still being built); run 'agent converge --now' from a timer instead");
-    return ExitCodes.USAGE;
+  public Integer call() throws InterruptedException {
+    Settings settings;
+    try {
+      settings = config.load();
+    } catch (ConfigException e) {
+      spec.commandLine().getErr().println("agent: " + e.getMessage());
+      return ExitCodes.CONFIG;
+    }
+    SettingsSource source =
+        new SettingsSource() {
+          @Override
+          public Settings load() throws ConfigException {
+            return config.load();
+          }
+
+          @Override
+          public Path path() {
+            return config.path();
+          }
+        };
+    Daemon daemon =
+        new Daemon(
+            source,
+            settings,
+            Wiring::converger,
+            AgentVersion.get(),
+            HostSplay.hostKey(),
+            Clock.systemUTC());
+    try {
+      return daemon.run();
+    } catch (IOException e) {
+      spec.commandLine().getErr().println("agent daemon: " + e.getMessage());
+      return ExitCodes.FAILED;
+    }
   }
 }

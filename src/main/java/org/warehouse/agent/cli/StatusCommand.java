@@ -11,6 +11,8 @@ import org.warehouse.agent.config.Settings;
 import org.warehouse.agent.converge.ResourceReport;
 import org.warehouse.agent.converge.RunHistory;
 import org.warehouse.agent.converge.RunReport;
+import org.warehouse.agent.daemon.ControlClient;
+import org.warehouse.agent.daemon.DaemonStatus;
 import org.warehouse.agent.state.Json;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -40,15 +42,29 @@ final class StatusCommand implements Callable<Integer> {
       return ExitCodes.CONFIG;
     }
     Optional<RunReport> last = new RunHistory(settings.stateDir(), settings.historyLimit()).last();
+    Optional<DaemonStatus> daemon = daemonStatus(settings);
     if (json) {
       Map<String, Object> doc = new LinkedHashMap<>();
       doc.put("last_run", last.orElse(null));
-      doc.put("next_run", null); // known only to a running daemon
+      // Known only to a running daemon.
+      doc.put("next_run", daemon.map(DaemonStatus::nextRun).orElse(null));
+      doc.put("daemon", daemon.orElse(null));
       out.println(Json.mapper().writeValueAsString(doc));
       return ExitCodes.OK;
     }
+    String nextRun =
+        daemon
+            .map(
+                d ->
+                    (d.nextRun() == null ? "none scheduled" : d.nextRun().toString())
+                        + " (daemon pid "
+                        + d.pid()
+                        + (d.runningSince() == null ? "" : ", converging since " + d.runningSince())
+                        + ")")
+            .orElse("unknown (no daemon)");
     if (last.isEmpty()) {
       out.println("no converge has run yet (state dir " + settings.stateDir() + ")");
+      out.printf("next run:    %s%n", nextRun);
       return ExitCodes.OK;
     }
     RunReport r = last.get();
@@ -57,7 +73,7 @@ final class StatusCommand implements Callable<Integer> {
     if (!r.error().isEmpty()) {
       out.printf("error:       %s%n", r.error());
     }
-    out.printf("next run:    unknown (no daemon)%n");
+    out.printf("next run:    %s%n", nextRun);
     out.printf("%-12s %-40s %s%n", "STATUS", "RESOURCE", "STATE");
     for (ResourceReport res : r.resources()) {
       // Unchanged resources can still carry news: held, quarantined, not modified.
@@ -70,5 +86,21 @@ final class StatusCommand implements Callable<Integer> {
       out.printf("%-12s %-40s %s%n", res.status(), "notify " + res.id(), res.after());
     }
     return ExitCodes.OK;
+  }
+
+  // A daemon that does not answer properly is reported, not fatal: status still shows the rest.
+  private Optional<DaemonStatus> daemonStatus(Settings settings) {
+    try {
+      Optional<ControlClient> client = ControlClient.connect(settings.runDir());
+      if (client.isEmpty()) {
+        return Optional.empty();
+      }
+      try (ControlClient c = client.get()) {
+        return Optional.of(c.status());
+      }
+    } catch (IOException e) {
+      spec.commandLine().getErr().println("agent: cannot ask the daemon: " + e.getMessage());
+      return Optional.empty();
+    }
   }
 }

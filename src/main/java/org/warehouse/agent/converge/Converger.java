@@ -38,6 +38,12 @@ public final class Converger {
    */
   public RunReport converge(Trigger trigger, boolean whyRun)
       throws IOException, LockBusyException, PlanException, InterruptedException {
+    return converge(trigger, whyRun, new StopRequest());
+  }
+
+  /** As {@link #converge(Trigger, boolean)}, ending early between resources once stop is asked. */
+  public RunReport converge(Trigger trigger, boolean whyRun, StopRequest stop)
+      throws IOException, LockBusyException, PlanException, InterruptedException {
     try (RunLock lock = RunLock.acquire(lockFile(), settings.lockTimeout())) {
       RunHistory history = new RunHistory(settings.stateDir(), settings.historyLimit());
       Plan plan;
@@ -53,7 +59,7 @@ public final class Converger {
         throw e;
       }
       RunReport report =
-          new Runner(settings.resourceTimeout(), listener, clock).run(plan, !whyRun, trigger);
+          new Runner(settings.resourceTimeout(), listener, clock, stop).run(plan, !whyRun, trigger);
       if (!whyRun) {
         history.record(report);
       }

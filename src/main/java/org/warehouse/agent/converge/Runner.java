@@ -44,11 +44,18 @@ public final class Runner {
   private final Duration resourceTimeout;
   private final RunListener listener;
   private final Clock clock;
+  private final StopRequest stop;
 
   public Runner(Duration resourceTimeout, RunListener listener, Clock clock) {
+    this(resourceTimeout, listener, clock, new StopRequest());
+  }
+
+  /** A runner whose run ends early, between resources, once {@code stop} is requested. */
+  public Runner(Duration resourceTimeout, RunListener listener, Clock clock, StopRequest stop) {
     this.resourceTimeout = resourceTimeout;
     this.listener = listener;
     this.clock = clock;
+    this.stop = stop;
   }
 
   /** Converges {@code plan}; with {@code apply} false nothing on the host changes (why-run). */
@@ -60,10 +67,14 @@ public final class Runner {
     if (apply) {
       run.baselines();
     }
+    String skipReason = "an earlier resource failed";
     for (Resource r : plan.resources()) {
+      if (run.firstError == null && stop.reason().isPresent()) {
+        run.firstError = "stopped before " + r.id() + ": " + stop.reason().get();
+        skipReason = "the run was stopped: " + stop.reason().get();
+      }
       if (run.firstError != null) {
-        ResourceReport skipped =
-            new ResourceReport(r.id(), "skipped", "", "", "an earlier resource failed", "", 0);
+        ResourceReport skipped = new ResourceReport(r.id(), "skipped", "", "", skipReason, "", 0);
         run.reports.add(skipped);
         listener.resourceFinished(skipped, false);
         continue;

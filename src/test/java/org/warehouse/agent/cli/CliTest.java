@@ -84,9 +84,11 @@ class CliTest {
   }
 
   @Test
-  void daemonSaysPlainlyThatItIsNotBuiltYet() {
-    assertThat(run("daemon")).isEqualTo(64);
-    assertThat(err.toString()).contains("not available in this build yet");
+  void daemonRefusesToStartWithAnInvalidConfigExit78() throws Exception {
+    Path yml = dir.resolve("agent.yml");
+    Files.writeString(yml, "splay: 1h\n");
+    assertThat(run("daemon", "--config", yml.toString())).isEqualTo(78);
+    assertThat(err.toString()).contains(yml + ":1: splay: must be shorter than interval");
   }
 
   private static RunReport report(String result, List<ResourceReport> resources) {

@@ -86,11 +86,16 @@ public final class AgentInSandbox {
 
   /** Runs {@code agent ARGS --config CONFIG} inside. */
   public ExecResult run(String... args) {
+    return runWith(CONFIG, args);
+  }
+
+  /** Runs {@code agent ARGS --config CONFIG_PATH} inside. */
+  public ExecResult runWith(String configPath, String... args) {
     List<String> argv = new ArrayList<>();
     argv.add(launcher);
     argv.addAll(List.of(args));
     argv.add("--config");
-    argv.add(CONFIG);
+    argv.add(configPath);
     ExecResult r = host.sandbox().exec(argv, Map.of(), Duration.ofMinutes(3));
     // Shown in the test log: what an operator would have seen.
     System.out.println("$ agent " + String.join(" ", args) + "  -> exit " + r.exitCode());

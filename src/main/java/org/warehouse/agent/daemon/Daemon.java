@@ -1,0 +1,352 @@
+package org.warehouse.agent.daemon;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+import org.quartz.SchedulerException;
+import org.warehouse.agent.config.ConfigException;
+import org.warehouse.agent.config.Settings;
+import org.warehouse.agent.converge.LoggingListener;
+import org.warehouse.agent.converge.RunHistory;
+import org.warehouse.agent.converge.RunListener;
+import org.warehouse.agent.converge.RunReport;
+import org.warehouse.agent.metrics.AgentMetrics;
+import org.warehouse.agent.metrics.MetricsServer;
+import org.warehouse.agent.resource.AptIndexResource;
+
+/**
+ * {@code agent daemon}: the scheduler, the control socket and the metrics endpoint around one run
+ * coordinator. SIGHUP reloads agent.yml (an invalid one is refused and the old settings stay);
+ * SIGTERM stops scheduling, lets the run in progress end at its next safe point (bounded by
+ * run_timeout) and exits 0.
+ */
+public final class Daemon implements RunCoordinator.Context {
+  private static final Logger LOG = Logger.getLogger("daemon");
+
+  private final SettingsSource source;
+  private final ConvergerFactory convergers;
+  private final String version;
+  private final Clock clock;
+  private final String hostKey;
+  private final Instant startedAt;
+  private final AgentMetrics metrics;
+  private final RunListener listener;
+  private final RunCoordinator runs;
+  private final CountDownLatch stopRequested = new CountDownLatch(1);
+  private final ScheduledExecutorService timers =
+      Executors.newSingleThreadScheduledExecutor(RunCoordinator.daemonThreads("daemon timers"));
+  private volatile Settings settings;
+  private volatile Instant loadedAt;
+  private volatile String stopReason = "stop requested";
+  private DaemonScheduler scheduler;
+  private ControlServer control;
+  private MetricsServer metricsServer;
+
+  /**
+   * @param source agent.yml, for reloads
+   * @param initial the settings already loaded from it
+   * @param hostKey this host's key for its place in the splay window (see {@link HostSplay})
+   */
+  public Daemon(
+      SettingsSource source,
+      Settings initial,
+      ConvergerFactory convergers,
+      String version,
+      String hostKey,
+      Clock clock) {
+    this.source = source;
+    this.settings = initial;
+    this.convergers = convergers;
+    this.version = version;
+    this.clock = clock;
+    this.startedAt = clock.instant();
+    this.loadedAt = startedAt;
+    this.hostKey = hostKey;
+    this.metrics = new AgentMetrics(version, this::nextRun);
+    this.listener = new FanOutListener(List.of(new LoggingListener(), metrics));
+    this.runs = new RunCoordinator(this);
+  }
+
+  /**
+   * Runs until SIGTERM (or {@link #requestStop}); returns the exit code.
+   *
+   * @throws IOException when the daemon cannot start: another daemon holds the control socket
+   */
+  public int run() throws IOException, InterruptedException {
+    start();
+    boolean term = Signals.handle("TERM", () -> requestStop("SIGTERM"));
+    boolean interrupt = Signals.handle("INT", () -> requestStop("SIGINT"));
+    Signals.handle("HUP", this::reloadInBackground);
+    boolean signals = term && interrupt;
+    if (!signals) {
+      Runtime.getRuntime()
+          .addShutdownHook(new Thread(() -> stopInOrder("JVM shutdown"), "agent shutdown"));
+    }
+    stopRequested.await();
+    stopInOrder(stopReason);
+    return 0;
+  }
+
+  /** Starts the metrics endpoint, the control socket and the scheduler ({@link #run} does). */
+  public void start() throws IOException {
+    Settings s = settings;
+    metrics.configured(s);
+    metrics.recorded(lastRun(s), lastSuccess(s));
+    startMetrics(s);
+    control = ControlServer.start(s.runDir(), controlHandler(), timers);
+    try {
+      scheduler = new DaemonScheduler(runs::runScheduled, Duration.ofSeconds(60));
+      ConvergeSchedule schedule =
+          ConvergeSchedule.atStart(clock.instant(), s.interval(), s.firstRunDelay(), offset(s));
+      scheduler.start(schedule);
+      LOG.info(
+          () ->
+              "agent daemon "
+                  + version
+                  + " started: first converge at "
+                  + schedule.firstRun()
+                  + ", then every "
+                  + s.interval().toSeconds()
+                  + "s at +"
+                  + offset(s).toMillis()
+                  + "ms in the "
+                  + s.splay().toSeconds()
+                  + "s splay (next slot "
+                  + schedule.firstSlot()
+                  + "); control socket "
+                  + control.path()
+                  + (metricsServer == null
+                      ? ""
+                      : "; metrics on http://" + s.metricsListen() + "/metrics"));
+    } catch (SchedulerException e) {
+      throw new IOException("cannot start the scheduler: " + e.getMessage(), e);
+    }
+  }
+
+  /** Asks the daemon to stop in order (as SIGTERM does). */
+  public void requestStop(String why) {
+    stopReason = why;
+    stopRequested.countDown();
+  }
+
+  /**
+   * Stops scheduling, asks the run in progress to stop at its next safe point, waits for it (up to
+   * run_timeout) and closes the socket and the endpoint ({@link #run} does, on SIGTERM).
+   */
+  public void stopInOrder(String why) {
+    LOG.info("stopping (" + why + "): no more scheduled runs");
+    try {
+      if (scheduler != null) {
+        scheduler.standby();
+      }
+      Duration bound = settings.runTimeout();
+      boolean idle = runs.stop("agent stopping (" + why + ")", bound);
+      if (!idle) {
+        LOG.severe(
+            "the converge in progress did not end within run_timeout ("
+                + bound.toSeconds()
+                + "s); exiting anyway");
+      }
+      if (scheduler != null) {
+        scheduler.close();
+      }
+    } catch (SchedulerException e) {
+      LOG.log(Level.WARNING, "stopping the scheduler failed", e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    closeQuietly(control);
+    closeQuietly(metricsServer);
+    timers.shutdownNow();
+    LOG.info("stopped");
+  }
+
+  private void reloadInBackground() {
+    // Off the signal thread: a reload reads files and may reschedule.
+    timers.execute(this::reload);
+  }
+
+  /** Re-reads agent.yml (on SIGHUP); an invalid file leaves everything as it was, and says why. */
+  public void reload() {
+    Settings old = settings;
+    Settings fresh;
+    try {
+      fresh = source.load();
+    } catch (ConfigException e) {
+      LOG.severe(
+          "SIGHUP: "
+              + source.path()
+              + " is invalid; keeping the settings loaded at "
+              + loadedAt
+              + ": "
+              + e.getMessage());
+      return;
+    }
+    settings = fresh;
+    loadedAt = clock.instant();
+    metrics.configured(fresh);
+    if (!fresh.interval().equals(old.interval()) || !fresh.splay().equals(old.splay())) {
+      try {
+        scheduler.reschedule(
+            ConvergeSchedule.afterReload(clock.instant(), fresh.interval(), offset(fresh)));
+      } catch (SchedulerException e) {
+        LOG.log(Level.SEVERE, "SIGHUP: cannot reschedule; the old schedule stays", e);
+      }
+    }
+    if (!fresh.runDir().equals(old.runDir())) {
+      LOG.warning("SIGHUP: run_dir changed; the control socket moves there at the next restart");
+    }
+    if (!fresh.metricsListen().equals(old.metricsListen())) {
+      LOG.warning("SIGHUP: metrics.listen changed; it takes effect at the next restart");
+    }
+    LOG.info(
+        () ->
+            "SIGHUP: reloaded "
+                + source.path()
+                + "; every "
+                + fresh.interval().toSeconds()
+                + "s, next converge at "
+                + nextRun().map(Instant::toString).orElse("(none)"));
+  }
+
+  /** The next scheduled converge, if any. */
+  public Optional<Instant> nextRun() {
+    DaemonScheduler s = scheduler;
+    return s == null ? Optional.empty() : s.nextRun();
+  }
+
+  /** The metrics. */
+  public AgentMetrics metrics() {
+    return metrics;
+  }
+
+  /** The run coordinator (for tests). */
+  RunCoordinator runs() {
+    return runs;
+  }
+
+  /** The port the metrics endpoint listens on; -1 when it could not bind. */
+  public int metricsPort() {
+    MetricsServer m = metricsServer;
+    return m == null ? -1 : m.port();
+  }
+
+  @Override
+  public Settings settings() {
+    return settings;
+  }
+
+  @Override
+  public ConvergerFactory convergers() {
+    return convergers;
+  }
+
+  @Override
+  public RunListener listener() {
+    return listener;
+  }
+
+  @Override
+  public AptIndexResource.PollObserver polls() {
+    return metrics.polls();
+  }
+
+  private Duration offset(Settings s) {
+    return HostSplay.offset(hostKey, s.splay());
+  }
+
+  private void startMetrics(Settings s) {
+    try {
+      metricsServer = MetricsServer.start(s.metricsListen(), metrics);
+    } catch (IOException | RuntimeException e) {
+      // Converging matters more than being watched; Prometheus sees the target down and alerts.
+      LOG.severe(
+          "cannot serve metrics on "
+              + s.metricsListen()
+              + " (metrics.listen): "
+              + e.getMessage()
+              + "; converging without them");
+    }
+  }
+
+  private ControlServer.Handler controlHandler() {
+    return new ControlServer.Handler() {
+      @Override
+      public CompletableFuture<RunOutcome> converge(boolean whyRun, RunListener l) {
+        return runs.requestManual(whyRun, l);
+      }
+
+      @Override
+      public boolean busy() {
+        return runs.runningSince().isPresent();
+      }
+
+      @Override
+      public DaemonStatus status() {
+        Settings s = settings;
+        return new DaemonStatus(
+            version,
+            ProcessHandle.current().pid(),
+            startedAt,
+            source.path().toString(),
+            loadedAt,
+            nextRun().orElse(null),
+            runs.runningSince().orElse(null),
+            metricsServer == null ? "" : "http://" + s.metricsListen() + "/metrics");
+      }
+    };
+  }
+
+  private static Optional<RunReport> lastRun(Settings s) {
+    try {
+      return new RunHistory(s.stateDir(), s.historyLimit()).last();
+    } catch (IOException e) {
+      LOG.warning("cannot read the last run: " + e.getMessage());
+      return Optional.empty();
+    }
+  }
+
+  // The newest successful run in the history, so the last-success gauge survives a restart.
+  private static Optional<Instant> lastSuccess(Settings s) {
+    RunHistory history = new RunHistory(s.stateDir(), s.historyLimit());
+    try {
+      List<Path> files = history.listHistory();
+      for (int i = files.size() - 1; i >= 0; i--) {
+        try {
+          RunReport r =
+              org.warehouse.agent.state.Json.mapper()
+                  .readValue(java.nio.file.Files.readAllBytes(files.get(i)), RunReport.class);
+          if (!r.failed() && !r.whyRun()) {
+            return Optional.of(r.end());
+          }
+        } catch (IOException e) {
+          // one unreadable report does not hide the older ones
+        }
+      }
+    } catch (IOException e) {
+      LOG.warning("cannot read the run history: " + e.getMessage());
+    }
+    return Optional.empty();
+  }
+
+  private static void closeQuietly(AutoCloseable c) {
+    if (c == null) {
+      return;
+    }
+    try {
+      c.close();
+    } catch (Exception e) {
+      LOG.log(Level.WARNING, "closing " + c.getClass().getSimpleName() + " failed", e);
+    }
+  }
+}

@@ -1,0 +1,230 @@
+package org.warehouse.agent.daemon;
+
+import java.io.IOException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+import org.warehouse.agent.config.Settings;
+import org.warehouse.agent.converge.Converger;
+import org.warehouse.agent.converge.LockBusyException;
+import org.warehouse.agent.converge.PlanException;
+import org.warehouse.agent.converge.RunListener;
+import org.warehouse.agent.converge.RunReport;
+import org.warehouse.agent.converge.StopRequest;
+import org.warehouse.agent.converge.Trigger;
+import org.warehouse.agent.resource.AptIndexResource;
+
+/**
+ * Runs the daemon's converges one at a time. Scheduled runs come from the scheduler's thread;
+ * manual ones ({@code converge --now} over the control socket) run on their own thread, and a
+ * request made while another waits to start joins it: two requests at once cause one run, right
+ * after the current one, never a second converge in parallel.
+ *
+ * <p>Each run gets a {@link StopRequest}: run_timeout and SIGTERM stop it between resources, so an
+ * apt or dpkg step in progress always finishes.
+ */
+final class RunCoordinator {
+  private static final Logger LOG = Logger.getLogger("daemon");
+
+  /** A manual request not started yet, with everyone who joined it. */
+  private static final class Pending {
+    final List<RunListener> listeners = new ArrayList<>();
+    final CompletableFuture<RunOutcome> result = new CompletableFuture<>();
+  }
+
+  /** What the daemon holds while it runs: settings of the moment, the parts of every run. */
+  interface Context {
+    Settings settings();
+
+    ConvergerFactory convergers();
+
+    RunListener listener();
+
+    AptIndexResource.PollObserver polls();
+  }
+
+  private final Context context;
+  // Fair: a scheduled run and a manual one queue in arrival order.
+  private final ReentrantLock running = new ReentrantLock(true);
+  private final ExecutorService manualThread =
+      Executors.newSingleThreadExecutor(daemonThreads("manual converge"));
+  private final ScheduledExecutorService timeouts =
+      Executors.newSingleThreadScheduledExecutor(daemonThreads("run timeout"));
+  private final Map<Boolean, Pending> waiting = new HashMap<>();
+  private boolean stopping;
+  private StopRequest current;
+  private Instant runningSince;
+
+  RunCoordinator(Context context) {
+    this.context = context;
+  }
+
+  /** Runs a scheduled converge now, after the one in progress if any; skipped when stopping. */
+  void runScheduled() {
+    running.lock();
+    try {
+      if (isStopping()) {
+        LOG.info("scheduled converge skipped: the agent is stopping");
+        return;
+      }
+      RunOutcome o = execute(Trigger.SCHEDULED, false, context.listener());
+      // Invalid input was logged with the run's report already.
+      if (!o.error().isEmpty() && !RunOutcome.INVALID_INPUT.equals(o.error())) {
+        LOG.severe("scheduled converge did not run: " + o.message());
+      }
+    } finally {
+      running.unlock();
+    }
+  }
+
+  /**
+   * Asks for a manual converge: it starts now, or right after the current run; a request of the
+   * same kind (why-run or not) that is still waiting to start is joined instead of queued again.
+   *
+   * @param listener gets the events of the run this request ends up in
+   * @return the outcome, once that run is over
+   */
+  synchronized CompletableFuture<RunOutcome> requestManual(boolean whyRun, RunListener listener) {
+    if (stopping) {
+      return CompletableFuture.completedFuture(
+          RunOutcome.error(RunOutcome.STOPPING, "the agent is stopping; try again when it is up"));
+    }
+    Pending p = waiting.get(whyRun);
+    if (p == null) {
+      Pending created = new Pending();
+      waiting.put(whyRun, created);
+      manualThread.execute(() -> runManual(whyRun, created));
+      p = created;
+    }
+    p.listeners.add(listener);
+    return p.result;
+  }
+
+  /** Whether a run is in progress, and since when. */
+  synchronized Optional<Instant> runningSince() {
+    return Optional.ofNullable(runningSince);
+  }
+
+  /**
+   * Stops taking runs, asks the current one to stop at its next safe point, and waits up to {@code
+   * bound} for it to end.
+   *
+   * @return true when no run is in progress any more
+   */
+  boolean stop(String why, Duration bound) throws InterruptedException {
+    synchronized (this) {
+      stopping = true;
+      for (Pending p : waiting.values()) {
+        p.result.complete(RunOutcome.error(RunOutcome.STOPPING, "the agent is stopping"));
+      }
+      waiting.clear();
+      if (current != null) {
+        LOG.info("asking the converge in progress to stop after its current step (" + why + ")");
+        current.request(why);
+      }
+    }
+    boolean idle = running.tryLock(bound.toMillis(), TimeUnit.MILLISECONDS);
+    if (idle) {
+      running.unlock();
+    }
+    manualThread.shutdown();
+    timeouts.shutdownNow();
+    return idle;
+  }
+
+  private synchronized boolean isStopping() {
+    return stopping;
+  }
+
+  private void runManual(boolean whyRun, Pending p) {
+    running.lock();
+    try {
+      List<RunListener> listeners;
+      synchronized (this) {
+        waiting.remove(whyRun, p);
+        if (stopping) {
+          p.result.complete(RunOutcome.error(RunOutcome.STOPPING, "the agent is stopping"));
+          return;
+        }
+        listeners = new ArrayList<>(p.listeners);
+      }
+      listeners.add(0, context.listener());
+      p.result.complete(execute(Trigger.MANUAL, whyRun, new FanOutListener(listeners)));
+    } catch (RuntimeException e) {
+      p.result.complete(RunOutcome.error(RunOutcome.FAILED, "internal error: " + e));
+      throw e;
+    } finally {
+      running.unlock();
+    }
+  }
+
+  // Called with `running` held.
+  private RunOutcome execute(Trigger trigger, boolean whyRun, RunListener listener) {
+    Settings settings = context.settings();
+    StopRequest stop = new StopRequest();
+    synchronized (this) {
+      current = stop;
+      runningSince = Instant.now();
+    }
+    Duration limit = settings.runTimeout();
+    ScheduledFuture<?> watchdog =
+        timeouts.schedule(
+            () -> {
+              LOG.warning(
+                  "converge still running after "
+                      + words(limit)
+                      + " (run_timeout): stopping it after the current step");
+              stop.request("run_timeout (" + words(limit) + ") exceeded");
+            },
+            limit.toMillis(),
+            TimeUnit.MILLISECONDS);
+    try {
+      Converger converger = context.convergers().create(settings, listener, context.polls());
+      RunReport report = converger.converge(trigger, whyRun, stop);
+      return RunOutcome.of(report);
+    } catch (LockBusyException e) {
+      return RunOutcome.error(RunOutcome.LOCK_BUSY, e.getMessage());
+    } catch (PlanException e) {
+      return RunOutcome.error(RunOutcome.INVALID_INPUT, e.getMessage());
+    } catch (IOException e) {
+      return RunOutcome.error(RunOutcome.FAILED, "cannot record the run: " + e.getMessage());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return RunOutcome.error(RunOutcome.FAILED, "interrupted");
+    } catch (RuntimeException e) {
+      LOG.log(Level.SEVERE, "converge failed with an internal error", e);
+      return RunOutcome.error(RunOutcome.FAILED, "internal error: " + e);
+    } finally {
+      watchdog.cancel(false);
+      synchronized (this) {
+        current = null;
+        runningSince = null;
+      }
+    }
+  }
+
+  static String words(Duration d) {
+    return d.toMillis() % 1000 == 0 ? d.toSeconds() + "s" : d.toMillis() + "ms";
+  }
+
+  static java.util.concurrent.ThreadFactory daemonThreads(String name) {
+    return r -> {
+      Thread t = new Thread(r, name);
+      t.setDaemon(true);
+      return t;
+    };
+  }
+}

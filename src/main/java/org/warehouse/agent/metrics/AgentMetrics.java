@@ -1,0 +1,269 @@
+package org.warehouse.agent.metrics;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.Timer;
+import io.micrometer.core.instrument.binder.jvm.ClassLoaderMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
+import io.micrometer.core.instrument.binder.system.FileDescriptorMetrics;
+import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
+import io.micrometer.core.instrument.binder.system.UptimeMetrics;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.prometheus.metrics.core.metrics.Info;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Supplier;
+import org.warehouse.agent.config.Settings;
+import org.warehouse.agent.converge.ResourceReport;
+import org.warehouse.agent.converge.RunListener;
+import org.warehouse.agent.converge.RunReport;
+import org.warehouse.agent.converge.RunResult;
+import org.warehouse.agent.converge.Trigger;
+import org.warehouse.agent.resource.AptIndexResource;
+
+/**
+ * The agent's Prometheus metrics, with the names of DESIGN.md, fed by run events and repository
+ * polls. Counters for every label value an operator will alert on are registered at 0 up front, so
+ * that {@code rate()} and {@code increase()} see the first increment.
+ *
+ * <p>{@code warehouse_agent_package_info{package,installed,candidate}} is derived from the package
+ * resources' reports: installed is the version after the step (before it, in why-run); candidate is
+ * the version the agent would install, which is the after of a why-run report, or the installed
+ * version when the step found nothing newer (or installed it). A failed step says neither, so the
+ * previous sample stays.
+ */
+public final class AgentMetrics implements RunListener {
+  static final String PREFIX = "warehouse_agent_";
+  private static final List<String> RESULTS =
+      List.of(RunResult.CHANGED.label(), RunResult.UNCHANGED.label(), RunResult.FAILED.label());
+  private static final List<String> POLL_RESULTS = List.of("modified", "not_modified", "error");
+
+  private final PrometheusMeterRegistry registry =
+      new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+  private final Timer duration;
+  private final Info packageInfo;
+  // package -> {installed, candidate} of its one package_info series.
+  private final Map<String, List<String>> packageVersions = new HashMap<>();
+  private volatile double lastRun;
+  private volatile double lastSuccess;
+  private volatile double lastRunSuccess = Double.NaN;
+  private volatile double intervalSeconds;
+
+  /**
+   * @param version the agent's version, for build_info
+   * @param nextRun the next scheduled converge, if one is scheduled
+   */
+  public AgentMetrics(String version, Supplier<Optional<Instant>> nextRun) {
+    ProcessMetrics.configure(registry);
+    duration =
+        Timer.builder(PREFIX + "converge_duration")
+            .description("Wall time of converges (why-run excluded)")
+            .serviceLevelObjectives(
+                Duration.ofMillis(50),
+                Duration.ofMillis(100),
+                Duration.ofMillis(250),
+                Duration.ofMillis(500),
+                Duration.ofSeconds(1),
+                Duration.ofSeconds(2),
+                Duration.ofSeconds(5),
+                Duration.ofSeconds(10),
+                Duration.ofSeconds(30),
+                Duration.ofMinutes(1),
+                Duration.ofMinutes(5),
+                Duration.ofMinutes(15),
+                Duration.ofMinutes(60))
+            .register(registry);
+    for (String result : RESULTS) {
+      for (Trigger trigger : Trigger.values()) {
+        runs(result, trigger.label());
+      }
+    }
+    Gauge.builder(PREFIX + "last_run_timestamp_seconds", this, m -> m.lastRun)
+        .description("End of the last converge, Unix time; 0 before the first")
+        .register(registry);
+    Gauge.builder(PREFIX + "last_success_timestamp_seconds", this, m -> m.lastSuccess)
+        .description("End of the last converge that did not fail, Unix time; 0 if none recorded")
+        .register(registry);
+    Gauge.builder(PREFIX + "last_run_success", this, m -> m.lastRunSuccess)
+        .description("1 when the last converge succeeded, 0 when it failed")
+        .register(registry);
+    Gauge.builder(
+            PREFIX + "next_run_timestamp_seconds",
+            nextRun,
+            s -> s.get().map(i -> i.toEpochMilli() / 1000.0).orElse(Double.NaN))
+        .description("When the next scheduled converge fires, Unix time")
+        .register(registry);
+    Gauge.builder(PREFIX + "interval_seconds", this, m -> m.intervalSeconds)
+        .description("The configured interval between scheduled converges")
+        .register(registry);
+    Info.builder()
+        .name(PREFIX + "build_info")
+        .help("The agent's version")
+        .labelNames("version")
+        .register(registry.getPrometheusRegistry())
+        .addLabelValues(version);
+    packageInfo =
+        Info.builder()
+            .name(PREFIX + "package_info")
+            .help("Installed and candidate version of each managed package")
+            .labelNames("package", "installed", "candidate")
+            .register(registry.getPrometheusRegistry());
+    new JvmMemoryMetrics().bindTo(registry);
+    new JvmGcMetrics().bindTo(registry);
+    new JvmThreadMetrics().bindTo(registry);
+    new ClassLoaderMetrics().bindTo(registry);
+    new ProcessorMetrics().bindTo(registry);
+    new UptimeMetrics().bindTo(registry);
+    new FileDescriptorMetrics().bindTo(registry);
+    ProcessMetrics.bindTo(registry);
+  }
+
+  /**
+   * Registers at 0 the series of what {@code settings} names (repositories, services, packages),
+   * and the interval.
+   */
+  public void configured(Settings settings) {
+    intervalSeconds = settings.interval().toMillis() / 1000.0;
+    for (Settings.Repository r : settings.repositories()) {
+      for (String result : POLL_RESULTS) {
+        polls(r.name(), result);
+      }
+    }
+    for (Settings.Service s : settings.services()) {
+      restarts(s.unit(), "ok");
+      restarts(s.unit(), "failed");
+    }
+    for (Settings.PackageSpec p : settings.packages()) {
+      rollbacks(p.name());
+    }
+  }
+
+  /**
+   * Starts the run gauges and package_info from runs recorded before this process started
+   * (last-run.json, history), so a restart does not reset what Prometheus alerts on.
+   */
+  public void recorded(Optional<RunReport> last, Optional<Instant> lastSuccessEnd) {
+    last.ifPresent(
+        r -> {
+          lastRun = seconds(r.end());
+          lastRunSuccess = r.failed() ? 0 : 1;
+          packageReports(r);
+        });
+    lastSuccessEnd.ifPresent(t -> lastSuccess = seconds(t));
+  }
+
+  /** Counts repository polls by repository and result. */
+  public AptIndexResource.PollObserver polls() {
+    return (repository, result) -> polls(repository, result).increment();
+  }
+
+  /** The registry, for the HTTP endpoint and tests. */
+  public PrometheusMeterRegistry registry() {
+    return registry;
+  }
+
+  /** The Prometheus text exposition of every metric. */
+  public String scrape() {
+    return registry.scrape();
+  }
+
+  @Override
+  public void runFinished(RunReport report) {
+    packageReports(report);
+    if (report.whyRun()) {
+      return; // checked only: not a converge, not counted as one
+    }
+    runs(report.result(), report.trigger()).increment();
+    duration.record(Duration.ofMillis(report.durationMs()));
+    lastRun = seconds(report.end());
+    lastRunSuccess = report.failed() ? 0 : 1;
+    if (!report.failed()) {
+      lastSuccess = lastRun;
+    }
+    for (ResourceReport n : report.notifications()) {
+      if (n.id().startsWith("service:") && (n.failed() || "changed".equals(n.status()))) {
+        restarts(n.id().substring("service:".length()), n.failed() ? "failed" : "ok").increment();
+      }
+    }
+    for (List<ResourceReport> list : List.of(report.resources(), report.notifications())) {
+      for (ResourceReport r : list) {
+        if ("rolled_back".equals(r.status())) {
+          rollbacks(r.id().startsWith("package:") ? r.id().substring(8) : r.id()).increment();
+        }
+      }
+    }
+  }
+
+  private void packageReports(RunReport report) {
+    for (ResourceReport r : report.resources()) {
+      if (r.id().startsWith("package:")) {
+        packageReport(r.id().substring("package:".length()), r, report.whyRun());
+      }
+    }
+  }
+
+  private synchronized void packageReport(String name, ResourceReport r, boolean whyRun) {
+    String installed;
+    String candidate;
+    switch (r.status()) {
+      case "unchanged", "changed" -> {
+        installed = r.after();
+        candidate = r.after();
+      }
+      case "would_change" -> {
+        installed = r.before();
+        candidate = r.after();
+      }
+      default -> {
+        return;
+      }
+    }
+    if (installed.isEmpty() || (whyRun && "dpkg interrupted".equals(installed))) {
+      return;
+    }
+    List<String> old = packageVersions.put(name, List.of(installed, candidate));
+    if (old != null) {
+      packageInfo.remove(name, old.get(0), old.get(1));
+    }
+    packageInfo.addLabelValues(name, installed, candidate);
+  }
+
+  private Counter runs(String result, String trigger) {
+    return Counter.builder(PREFIX + "converge_runs")
+        .tags("result", result, "trigger", trigger)
+        .description("Converges by result and trigger (why-run excluded)")
+        .register(registry);
+  }
+
+  private Counter polls(String repository, String result) {
+    return Counter.builder(PREFIX + "repository_polls")
+        .tags("repository", repository, "result", result)
+        .description("Conditional GETs of repositories' InRelease by result")
+        .register(registry);
+  }
+
+  private Counter restarts(String service, String result) {
+    return Counter.builder(PREFIX + "service_restarts")
+        .tags("service", service, "result", result)
+        .description("Restarts of services notified by a change, by result")
+        .register(registry);
+  }
+
+  private Counter rollbacks(String pkg) {
+    return Counter.builder(PREFIX + "rollbacks")
+        .tags("package", pkg)
+        .description("Rollbacks of a package to its previous version")
+        .register(registry);
+  }
+
+  private static double seconds(Instant t) {
+    return t.toEpochMilli() / 1000.0;
+  }
+}

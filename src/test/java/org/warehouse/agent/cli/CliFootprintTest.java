@@ -1,0 +1,103 @@
+package org.warehouse.agent.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.warehouse.agent.config.ConfigException;
+import org.warehouse.agent.config.Settings;
+import org.warehouse.agent.config.SettingsLoader;
+import org.warehouse.agent.daemon.Daemon;
+import org.warehouse.agent.daemon.SettingsSource;
+
+/**
+ * {@code agent converge --now} in a JVM of its own, with and without a daemon to ask: it must not
+ * load the daemon's heavy parts (Quartz, Micrometer, an HTTP server or client), which would cost
+ * start-up time and memory on every call from a shell.
+ */
+class CliFootprintTest {
+  private static final List<String> HEAVY =
+      List.of(
+          "org.quartz.",
+          "io.micrometer.",
+          "io.prometheus.",
+          "com.sun.net.httpserver.",
+          "java.net.http.");
+
+  @TempDir Path dir;
+
+  private Path config() throws Exception {
+    Path yml = dir.resolve("agent.yml");
+    Files.writeString(
+        yml,
+        "state_dir: "
+            + dir.resolve("state")
+            + "\nrun_dir: "
+            + dir.resolve("run")
+            + "\nfirst_run_delay: 1h\nattributes: {files: []}\nmetrics: {listen: '127.0.0.1:0'}\n");
+    return yml;
+  }
+
+  private String convergeInChildJvm(Path yml, String name) throws Exception {
+    Path classes = dir.resolve(name + ".classes");
+    Path err = dir.resolve(name + ".err");
+    Process p =
+        new ProcessBuilder(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Xlog:class+load=info:file=" + classes,
+                "-cp",
+                System.getProperty("java.class.path"),
+                Main.class.getName(),
+                "converge",
+                "--now",
+                "--config",
+                yml.toString())
+            .redirectOutput(dir.resolve(name + ".out").toFile())
+            .redirectError(err.toFile())
+            .start();
+    assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
+    assertThat(p.exitValue()).as(Files.readString(err)).isZero();
+    return Files.readString(classes) + "\n--- stderr:\n" + Files.readString(err);
+  }
+
+  @Test
+  void convergeNowLoadsNoneOfTheDaemonsHeavyPartsInProcessOrViaTheDaemon() throws Exception {
+    Path yml = config();
+    String inProcess = convergeInChildJvm(yml, "in-process");
+    assertThat(inProcess).contains("org.warehouse.agent.converge.Converger");
+    for (String heavy : HEAVY) {
+      assertThat(inProcess).as("in-process").doesNotContain(" " + heavy);
+    }
+
+    SettingsSource source =
+        new SettingsSource() {
+          @Override
+          public Settings load() throws ConfigException {
+            return SettingsLoader.load(yml);
+          }
+
+          @Override
+          public Path path() {
+            return yml;
+          }
+        };
+    Daemon daemon =
+        new Daemon(source, source.load(), Wiring::converger, "test", "host", Clock.systemUTC());
+    daemon.start();
+    try {
+      String viaDaemon = convergeInChildJvm(yml, "via-daemon");
+      assertThat(viaDaemon).contains("org.warehouse.agent.daemon.ControlClient");
+      assertThat(viaDaemon).doesNotContain("org.warehouse.agent.converge.Converger ");
+      for (String heavy : HEAVY) {
+        assertThat(viaDaemon).as("via the daemon").doesNotContain(" " + heavy);
+      }
+    } finally {
+      daemon.stopInOrder("test over");
+    }
+  }
+}

@@ -1,0 +1,61 @@
+package org.warehouse.agent.metrics;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+import org.warehouse.agent.converge.ResourceReport;
+import org.warehouse.agent.converge.RunReport;
+import org.warehouse.agent.sandbox.Fixtures;
+import org.warehouse.agent.state.Json;
+
+/** packaging/grafana/warehouse-agent.json queries only metrics the agent really exports. */
+class GrafanaDashboardTest {
+  @Test
+  void everyMetricTheDashboardQueriesIsInAScrape() throws Exception {
+    JsonNode dashboard =
+        Json.mapper()
+            .readTree(
+                Fixtures.projectDir().resolve("packaging/grafana/warehouse-agent.json").toFile());
+    AgentMetrics metrics = new AgentMetrics("1", Optional::empty);
+    Instant t = Instant.parse("2026-11-27T10:00:00Z");
+    metrics.runFinished(
+        new RunReport(
+            "r",
+            "scheduled",
+            false,
+            t,
+            t,
+            1,
+            "unchanged",
+            List.of(
+                new ResourceReport("package:warehouse", "unchanged", "1", "1", "", "", 1),
+                new ResourceReport("package:tools", "rolled_back", "2", "1", "", "", 1)),
+            List.of(new ResourceReport("service:web.service", "changed", "", "", "", "", 1)),
+            ""));
+    metrics.polls().accept("warehouse", "not_modified");
+    String scrape = metrics.scrape();
+    Set<String> queried = new TreeSet<>();
+    Pattern name = Pattern.compile("\\b(warehouse_agent_[a-z_]+|process_[a-z_]+)");
+    for (JsonNode panel : dashboard.get("panels")) {
+      for (JsonNode target : panel.get("targets")) {
+        Matcher m = name.matcher(target.get("expr").asText());
+        while (m.find()) {
+          queried.add(m.group(1));
+        }
+      }
+    }
+    assertThat(queried).hasSizeGreaterThan(8);
+    for (String metric : queried) {
+      assertThat(scrape).as(metric).containsPattern("(?m)^" + Pattern.quote(metric) + "[{ ]");
+    }
+    assertThat(dashboard.get("uid").asText()).isEqualTo("warehouse-agent-fleet");
+  }
+}
