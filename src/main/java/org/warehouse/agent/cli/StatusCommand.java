@@ -2,10 +2,13 @@ package org.warehouse.agent.cli;
 
 import java.io.IOException;
 import java.io.PrintWriter;
+import java.time.Clock;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
+import org.warehouse.agent.apt.Quarantine;
 import org.warehouse.agent.config.ConfigException;
 import org.warehouse.agent.config.Settings;
 import org.warehouse.agent.converge.ResourceReport;
@@ -43,12 +46,15 @@ final class StatusCommand implements Callable<Integer> {
     }
     Optional<RunReport> last = new RunHistory(settings.stateDir(), settings.historyLimit()).last();
     Optional<DaemonStatus> daemon = daemonStatus(settings);
+    List<Quarantine.Entry> quarantined =
+        new Quarantine(settings.stateDir(), Clock.systemUTC()).list();
     if (json) {
       Map<String, Object> doc = new LinkedHashMap<>();
       doc.put("last_run", last.orElse(null));
       // Known only to a running daemon.
       doc.put("next_run", daemon.map(DaemonStatus::nextRun).orElse(null));
       doc.put("daemon", daemon.orElse(null));
+      doc.put("quarantined", quarantined);
       out.println(Json.mapper().writeValueAsString(doc));
       return ExitCodes.OK;
     }
@@ -65,6 +71,7 @@ final class StatusCommand implements Callable<Integer> {
     if (last.isEmpty()) {
       out.println("no converge has run yet (state dir " + settings.stateDir() + ")");
       out.printf("next run:    %s%n", nextRun);
+      printQuarantine(out, quarantined);
       return ExitCodes.OK;
     }
     RunReport r = last.get();
@@ -74,6 +81,7 @@ final class StatusCommand implements Callable<Integer> {
       out.printf("error:       %s%n", r.error());
     }
     out.printf("next run:    %s%n", nextRun);
+    printQuarantine(out, quarantined);
     out.printf("%-12s %-40s %s%n", "STATUS", "RESOURCE", "STATE");
     for (ResourceReport res : r.resources()) {
       // Unchanged resources can still carry news: held, quarantined, not modified.
@@ -86,6 +94,14 @@ final class StatusCommand implements Callable<Integer> {
       out.printf("%-12s %-40s %s%n", res.status(), "notify " + res.id(), res.after());
     }
     return ExitCodes.OK;
+  }
+
+  private static void printQuarantine(PrintWriter out, List<Quarantine.Entry> entries) {
+    for (Quarantine.Entry e : entries) {
+      out.printf(
+          "quarantined: %s %s since %s: %s (retry: agent quarantine clear %s %s)%n",
+          e.packageName(), e.version(), e.time(), e.reason(), e.packageName(), e.version());
+    }
   }
 
   // A daemon that does not answer properly is reported, not fatal: status still shows the rest.

@@ -81,6 +81,12 @@ class CliTest {
     assertThat(out.toString()).contains("last run:", "(unchanged,");
     assertThat(run("status", "--json", "--config", yml.toString())).isZero();
     assertThat(out.toString()).contains("\"result\" : \"unchanged\"");
+    new org.warehouse.agent.apt.Quarantine(dir.resolve("state"), java.time.Clock.systemUTC())
+        .add("warehouse", "18.09.02", "HTTP 500 from /_health/");
+    assertThat(run("status", "--config", yml.toString())).isZero();
+    assertThat(out.toString())
+        .contains("quarantined: warehouse 18.09.02 since ")
+        .contains("HTTP 500 from /_health/ (retry: agent quarantine clear warehouse 18.09.02)");
   }
 
   @Test
