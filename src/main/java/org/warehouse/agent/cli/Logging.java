@@ -7,6 +7,9 @@ import java.util.logging.Logger;
 
 /** Sends all logging (ours and Quartz's, via SLF4J) to stderr, one line an event. */
 final class Logging {
+  // Held: java.util.logging keeps loggers weakly, and a collected logger forgets its level.
+  private static final Logger QUARTZ = Logger.getLogger("org.quartz");
+
   private Logging() {}
 
   static void configure(boolean verbose) {
@@ -18,6 +21,6 @@ final class Logging {
     root.addHandler(h);
     root.setLevel(verbose ? Level.FINE : Level.INFO);
     // Quartz is chatty at INFO about its own startup; its warnings still show.
-    Logger.getLogger("org.quartz").setLevel(Level.WARNING);
+    QUARTZ.setLevel(Level.WARNING);
   }
 }

@@ -35,10 +35,16 @@ public record ControlMessage(
     String message,
     DaemonStatus status) {
 
-  private static final ObjectMapper MAPPER = Json.mapper();
-  private static final ObjectWriter WRITER =
-      MAPPER.writerFor(ControlMessage.class).without(SerializationFeature.INDENT_OUTPUT);
-  private static final ObjectReader READER = MAPPER.readerFor(ControlMessage.class);
+  /**
+   * Jackson's data binding, for the daemon's side. In a holder so that the client, which reads with
+   * {@link ClientJson}, never loads it.
+   */
+  private static final class Codec {
+    static final ObjectMapper MAPPER = Json.mapper();
+    static final ObjectWriter WRITER =
+        MAPPER.writerFor(ControlMessage.class).without(SerializationFeature.INDENT_OUTPUT);
+    static final ObjectReader READER = MAPPER.readerFor(ControlMessage.class);
+  }
 
   /** The longest line either side accepts: a report of a few hundred resources fits easily. */
   static final int MAX_LINE = 4 * 1024 * 1024;
@@ -84,14 +90,14 @@ public record ControlMessage(
   /** This message as one line of JSON, newline included. */
   String toLine() {
     try {
-      return WRITER.writeValueAsString(this) + "\n";
+      return Codec.WRITER.writeValueAsString(this) + "\n";
     } catch (IOException e) {
       throw new IllegalStateException("cannot serialize " + type, e);
     }
   }
 
   static ControlMessage parse(String line) throws IOException {
-    ControlMessage m = READER.readValue(line);
+    ControlMessage m = Codec.READER.readValue(line);
     if (m == null || m.type() == null) {
       throw new IOException("control message without a type");
     }

@@ -5,8 +5,9 @@ import java.time.Instant;
 
 /**
  * When scheduled converges happen: one soon after start ({@code first_run_delay}), then on the
- * host's slots, the instants that are {@code offset} past a multiple of {@code interval} since the
- * epoch. Slots are fixed on the wall clock, so a restarted daemon keeps its place in the fleet.
+ * host's slots (the first at least half an interval after that run), the instants that are {@code
+ * offset} past a multiple of {@code interval} since the epoch. Slots are fixed on the wall clock,
+ * so a restarted daemon keeps its place in the fleet.
  *
  * @param firstRun the one-off run after start; null after a reload (no extra run then)
  * @param firstSlot the first periodic slot, strictly in the future
@@ -20,7 +21,9 @@ public record ConvergeSchedule(
   public static ConvergeSchedule atStart(
       Instant now, Duration interval, Duration firstRunDelay, Duration offset) {
     Instant first = now.plus(firstRunDelay);
-    return new ConvergeSchedule(first, nextSlot(first, interval, offset), interval, offset);
+    // At least half an interval between the first run and the first slot: not two runs in a row.
+    Instant slot = nextSlot(first.plus(interval.dividedBy(2)), interval, offset);
+    return new ConvergeSchedule(first, slot, interval, offset);
   }
 
   /** The schedule after a reload at {@code now}: slots only. */

@@ -102,13 +102,14 @@ public final class Daemon implements RunCoordinator.Context {
     Settings s = settings;
     metrics.configured(s);
     metrics.recorded(lastRun(s), lastSuccess(s));
-    startMetrics(s);
     control = ControlServer.start(s.runDir(), controlHandler(), timers);
     try {
       scheduler = new DaemonScheduler(runs::runScheduled, Duration.ofSeconds(60));
       ConvergeSchedule schedule =
           ConvergeSchedule.atStart(clock.instant(), s.interval(), s.firstRunDelay(), offset(s));
       scheduler.start(schedule);
+      // Last: the first scrape already sees the next run.
+      startMetrics(s);
       LOG.info(
           () ->
               "agent daemon "

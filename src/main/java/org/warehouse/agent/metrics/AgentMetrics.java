@@ -56,6 +56,9 @@ public final class AgentMetrics implements RunListener {
   private volatile double lastRunSuccess = Double.NaN;
   private volatile double intervalSeconds;
 
+  // Every gauge holds its state strongly: Micrometer's default is a weak reference, and a gauge
+  // whose lambda was collected reports NaN (next_run did, after the first GC).
+
   /**
    * @param version the agent's version, for build_info
    * @param nextRun the next scheduled converge, if one is scheduled
@@ -87,21 +90,26 @@ public final class AgentMetrics implements RunListener {
     }
     Gauge.builder(PREFIX + "last_run_timestamp_seconds", this, m -> m.lastRun)
         .description("End of the last converge, Unix time; 0 before the first")
+        .strongReference(true)
         .register(registry);
     Gauge.builder(PREFIX + "last_success_timestamp_seconds", this, m -> m.lastSuccess)
         .description("End of the last converge that did not fail, Unix time; 0 if none recorded")
+        .strongReference(true)
         .register(registry);
     Gauge.builder(PREFIX + "last_run_success", this, m -> m.lastRunSuccess)
         .description("1 when the last converge succeeded, 0 when it failed")
+        .strongReference(true)
         .register(registry);
     Gauge.builder(
             PREFIX + "next_run_timestamp_seconds",
             nextRun,
             s -> s.get().map(i -> i.toEpochMilli() / 1000.0).orElse(Double.NaN))
         .description("When the next scheduled converge fires, Unix time")
+        .strongReference(true)
         .register(registry);
     Gauge.builder(PREFIX + "interval_seconds", this, m -> m.intervalSeconds)
         .description("The configured interval between scheduled converges")
+        .strongReference(true)
         .register(registry);
     Info.builder()
         .name(PREFIX + "build_info")

@@ -18,6 +18,8 @@ import java.nio.file.Path;
  */
 final class ProcessMetrics {
   private static final Path STATUS = Path.of("/proc/self/status");
+  // Held here: a function counter references its object weakly.
+  private static final Object OS = ManagementFactory.getOperatingSystemMXBean();
 
   private ProcessMetrics() {}
 
@@ -44,8 +46,7 @@ final class ProcessMetrics {
           .description("Resident set size of the agent's process")
           .register(registry);
     }
-    if (ManagementFactory.getOperatingSystemMXBean()
-        instanceof com.sun.management.OperatingSystemMXBean os) {
+    if (OS instanceof com.sun.management.OperatingSystemMXBean os) {
       FunctionCounter.builder("process_cpu_seconds", os, o -> o.getProcessCpuTime() / 1e9)
           .description("CPU time used by the agent's process")
           .register(registry);

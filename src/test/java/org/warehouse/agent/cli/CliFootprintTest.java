@@ -96,6 +96,8 @@ class CliFootprintTest {
       for (String heavy : HEAVY) {
         assertThat(viaDaemon).as("via the daemon").doesNotContain(" " + heavy);
       }
+      // Nor Jackson's data binding: the client reads the protocol with the streaming parser.
+      assertThat(viaDaemon).doesNotContain(" com.fasterxml.jackson.databind.");
     } finally {
       daemon.stopInOrder("test over");
     }

@@ -41,6 +41,14 @@ class ConvergeScheduleTest {
         ConvergeSchedule.atStart(now, HALF_HOUR, Duration.ofSeconds(10), Duration.ofSeconds(20));
     assertThat(s.firstRun()).isEqualTo(Instant.parse("2026-11-27T10:05:10Z"));
     assertThat(s.firstSlot()).isEqualTo(Instant.parse("2026-11-27T10:30:20Z"));
+    // A slot only 5 s after the first run is skipped: not two runs in a row.
+    ConvergeSchedule close =
+        ConvergeSchedule.atStart(
+            Instant.parse("2026-11-27T10:29:55Z"),
+            HALF_HOUR,
+            Duration.ofSeconds(10),
+            Duration.ofSeconds(20));
+    assertThat(close.firstSlot()).isEqualTo(Instant.parse("2026-11-27T11:00:20Z"));
 
     ConvergeSchedule reloaded =
         ConvergeSchedule.afterReload(now, Duration.ofMinutes(10), Duration.ofSeconds(20));

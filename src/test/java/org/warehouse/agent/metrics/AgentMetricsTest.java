@@ -313,6 +313,20 @@ class AgentMetricsTest {
   }
 
   @Test
+  void gaugesSurviveGarbageCollection() {
+    // Micrometer holds gauge state weakly unless told otherwise; a lambda nobody else holds goes.
+    AgentMetrics m = new AgentMetrics("1", () -> Optional.of(next));
+    for (int i = 0; i < 3; i++) {
+      System.gc();
+    }
+    String s = m.scrape();
+    assertThat(sample(s, "warehouse_agent_next_run_timestamp_seconds"))
+        .isEqualTo((double) next.getEpochSecond());
+    assertThat(sample(s, "process_resident_memory_bytes")).isPositive();
+    assertThat(sample(s, "process_cpu_seconds_total")).isNotNaN();
+  }
+
+  @Test
   void theEndpointServesTheScrapeAsPrometheusText() throws IOException {
     try (MetricsServer server = MetricsServer.start("127.0.0.1:0", metrics)) {
       HttpURLConnection c =

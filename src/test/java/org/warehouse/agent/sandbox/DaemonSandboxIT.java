@@ -63,8 +63,12 @@ class DaemonSandboxIT {
         .strip();
   }
 
-  private static JsonNode lastRun(SandboxHost host) throws IOException {
-    return Json.mapper().readTree(host.sandbox().readFile(LAST_RUN));
+  private static JsonNode lastRun(SandboxHost host) {
+    try {
+      return Json.mapper().readTree(host.sandbox().readFile(LAST_RUN));
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
   }
 
   private static String metrics(SandboxHost host) {
@@ -76,6 +80,23 @@ class DaemonSandboxIT {
   private static double sample(String scrape, String series) {
     Matcher m = Pattern.compile("(?m)^" + Pattern.quote(series) + " (\\S+)$").matcher(scrape);
     return m.find() ? Double.parseDouble(m.group(1)) : Double.NaN;
+  }
+
+  /** Runs {@code body}; a failure carries the daemon's journal. */
+  private static void withJournal(SandboxHost host, ThrowingRunnable body) throws Exception {
+    try {
+      body.run();
+    } catch (AssertionError e) {
+      AssertionError withJournal =
+          new AssertionError(e.getMessage() + "\n--- journal of " + UNIT + ":\n" + journal(host));
+      withJournal.initCause(e);
+      throw withJournal;
+    }
+  }
+
+  /** A test body. */
+  private interface ThrowingRunnable {
+    void run() throws Exception;
   }
 
   private static boolean idle(SandboxHost host) {
@@ -96,67 +117,58 @@ class DaemonSandboxIT {
         + "\"}";
   }
 
-  /** What the daemon's process sees, for failure messages. */
-  private static String diagnostics(SandboxHost host) {
-    String pid = show(host, "MainPID");
-    return host.sandbox()
-            .exec(
-                List.of(
-                    "sh",
-                    "-c",
-                    "tr '\\0' '\\n' < /proc/"
-                        + pid
-                        + "/environ; ls -la /run/credentials /run/credentials/* 2>&1;"
-                        + " nsenter -t "
-                        + pid
-                        + " -m ls -la /run/credentials/"
-                        + UNIT
-                        + " 2>&1"))
-            .stdout()
-        + journal(host);
-  }
-
   @Test
   @Order(1)
   void runsUnderSystemdAndConvergesOnItsOwn(SandboxHost host) throws Exception {
-    AgentInSandbox agent = new AgentInSandbox(host);
-    Sandbox s = host.sandbox();
-    host.publish(host.buildWarehouse("18.09.01"));
-    agent.configure(
-        agentYml(host, "20s"),
-        Map.of(
-            "10-warehouse.yml",
-            "warehouse:\n  config:\n    site: pypi\n    db_password: !secret db_password\n"));
-    // Not through LoadCredential=: in this sandbox systemd's credentials directory stays empty
-    // even for `systemd-run -p LoadCredential=x:/etc/hostname`, so the secrets directory it is.
-    s.writeFile("/etc/warehouse-agent/secrets/db_password", SECRET);
-    Files.setPosixFilePermissions(
-        s.hostPath("/etc/warehouse-agent/secrets/db_password"),
-        PosixFilePermissions.fromString("rw-------"));
-    DaemonUnit.install(s);
+    withJournal(
+        host,
+        () -> {
+          AgentInSandbox agent = new AgentInSandbox(host);
+          Sandbox s = host.sandbox();
+          host.publish(host.buildWarehouse("18.09.01"));
+          agent.configure(
+              agentYml(host, "20s"),
+              Map.of(
+                  "10-warehouse.yml",
+                  "warehouse:\n  config:\n    site: pypi\n    db_password: !secret db_password\n"));
+          // Not through LoadCredential=: in this sandbox systemd's credentials directory stays
+          // empty
+          // even for `systemd-run -p LoadCredential=x:/etc/hostname`, so the secrets directory it
+          // is.
+          s.writeFile("/etc/warehouse-agent/secrets/db_password", SECRET);
+          Files.setPosixFilePermissions(
+              s.hostPath("/etc/warehouse-agent/secrets/db_password"),
+              PosixFilePermissions.fromString("rw-------"));
+          DaemonUnit.install(s);
 
-    s.checkOutput("systemctl", "start", UNIT);
+          s.checkOutput("systemctl", "start", UNIT);
 
-    Await.until(
-        "a scheduled converge recorded in " + LAST_RUN + "\n" + journal(host),
-        Duration.ofSeconds(90),
-        () -> Files.exists(s.hostPath(LAST_RUN)));
-    JsonNode run = lastRun(host);
-    assertThat(run.get("trigger").asText()).isEqualTo("scheduled");
-    assertThat(run.get("result").asText()).as(run + "\n" + diagnostics(host)).isEqualTo("changed");
-    assertThat(agent.installedVersion()).isEqualTo("18.09.01");
-    assertThat(s.readFile(AgentInSandbox.CONFIG_YML)).contains("db_password: \"" + SECRET + "\"");
-    assertThat(show(host, "ActiveState")).isEqualTo("active");
-    assertThat(journal(host)).contains("agent daemon", "started: first converge at");
-    // Owner-only control socket in an owner-only directory.
-    assertThat(
-            PosixFilePermissions.toString(
-                Files.getPosixFilePermissions(s.hostPath("/run/warehouse-agent/control.sock"))))
-        .isEqualTo("rw-------");
-    assertThat(
-            PosixFilePermissions.toString(
-                Files.getPosixFilePermissions(s.hostPath("/run/warehouse-agent"))))
-        .isEqualTo("rwx------");
+          Await.until(
+              "a scheduled converge recorded in " + LAST_RUN + "\n" + journal(host),
+              Duration.ofSeconds(90),
+              () -> Files.exists(s.hostPath(LAST_RUN)));
+          Await.until(
+              "the first converge over",
+              Duration.ofSeconds(60),
+              () -> lastRun(host).get("result").asText().equals("changed"));
+          JsonNode run = lastRun(host);
+          assertThat(run.get("trigger").asText()).isEqualTo("scheduled");
+          assertThat(agent.installedVersion()).isEqualTo("18.09.01");
+          assertThat(s.readFile(AgentInSandbox.CONFIG_YML))
+              .contains("db_password: \"" + SECRET + "\"");
+          assertThat(show(host, "ActiveState")).isEqualTo("active");
+          assertThat(journal(host)).contains("agent daemon", "started: first converge at");
+          // Owner-only control socket in an owner-only directory.
+          assertThat(
+                  PosixFilePermissions.toString(
+                      Files.getPosixFilePermissions(
+                          s.hostPath("/run/warehouse-agent/control.sock"))))
+              .isEqualTo("rw-------");
+          assertThat(
+                  PosixFilePermissions.toString(
+                      Files.getPosixFilePermissions(s.hostPath("/run/warehouse-agent"))))
+              .isEqualTo("rwx------");
+        });
   }
 
   @Test
@@ -198,126 +210,147 @@ class DaemonSandboxIT {
 
   @Test
   @Order(3)
-  void metricsPassPromtoolAndCountManualAndScheduledRuns(SandboxHost host) {
-    String scrape = metrics(host);
+  void metricsPassPromtoolAndCountManualAndScheduledRuns(SandboxHost host) throws Exception {
+    withJournal(
+        host,
+        () -> {
+          String scrape = metrics(host);
 
-    ExecResult check = Promtool.checkMetrics(scrape);
+          ExecResult check = Promtool.checkMetrics(scrape);
 
-    assertThat(check.exitCode()).as(check.toString()).isZero();
-    assertThat(sample(scrape, runs("changed", "scheduled"))).isGreaterThanOrEqualTo(1);
-    assertThat(sample(scrape, runs("changed", "manual"))).isEqualTo(1);
-    assertThat(sample(scrape, runs("unchanged", "manual"))).isEqualTo(1);
-    assertThat(sample(scrape, "warehouse_agent_interval_seconds")).isEqualTo(3600);
-    assertThat(
-            sample(
-                scrape,
-                "warehouse_agent_package_info{candidate=\"18.09.02\",installed=\"18.09.02\",package=\"warehouse\"}"))
-        .isEqualTo(1);
-    assertThat(sample(scrape, "warehouse_agent_last_run_success")).isEqualTo(1);
-    assertThat(sample(scrape, "warehouse_agent_next_run_timestamp_seconds"))
-        .isGreaterThan(System.currentTimeMillis() / 1000.0 - 5);
-    assertThat(scrape)
-        .contains(
-            "warehouse_agent_repository_polls_total{repository=\"warehouse\",result=\"modified\"}",
-            "warehouse_agent_service_restarts_total{result=\"ok\",service=\"warehouse-web.service\"} 1",
-            "warehouse_agent_build_info{version=\"",
-            "process_resident_memory_bytes");
+          assertThat(check.exitCode()).as(check.toString()).isZero();
+          assertThat(sample(scrape, runs("changed", "scheduled"))).isGreaterThanOrEqualTo(1);
+          assertThat(sample(scrape, runs("changed", "manual"))).isEqualTo(1);
+          assertThat(sample(scrape, runs("unchanged", "manual"))).isEqualTo(1);
+          assertThat(sample(scrape, "warehouse_agent_interval_seconds")).isEqualTo(3600);
+          assertThat(
+                  sample(
+                      scrape,
+                      "warehouse_agent_package_info{candidate=\"18.09.02\",installed=\"18.09.02\",package=\"warehouse\"}"))
+              .isEqualTo(1);
+          assertThat(sample(scrape, "warehouse_agent_last_run_success")).isEqualTo(1);
+          assertThat(sample(scrape, "warehouse_agent_next_run_timestamp_seconds"))
+              .isGreaterThan(System.currentTimeMillis() / 1000.0 - 5);
+          assertThat(scrape)
+              .contains(
+                  "warehouse_agent_repository_polls_total{repository=\"warehouse\",result=\"modified\"}",
+                  "warehouse_agent_service_restarts_total{result=\"ok\",service=\"warehouse-web.service\"} 1",
+                  "warehouse_agent_build_info{version=\"",
+                  "process_resident_memory_bytes");
+        });
   }
 
   @Test
   @Order(4)
-  void sighupWithABadConfigKeepsTheOldSettingsAndSaysWhy(SandboxHost host) {
-    AgentInSandbox agent = new AgentInSandbox(host);
-    Sandbox s = host.sandbox();
-    String good = s.readFile(AgentInSandbox.CONFIG);
-    long pid = Long.parseLong(show(host, "MainPID"));
-    double nextRun = sample(metrics(host), "warehouse_agent_next_run_timestamp_seconds");
+  void sighupWithABadConfigKeepsTheOldSettingsAndSaysWhy(SandboxHost host) throws Exception {
+    withJournal(
+        host,
+        () -> {
+          AgentInSandbox agent = new AgentInSandbox(host);
+          Sandbox s = host.sandbox();
+          String good = s.readFile(AgentInSandbox.CONFIG);
+          long pid = Long.parseLong(show(host, "MainPID"));
+          double nextRun = sample(metrics(host), "warehouse_agent_next_run_timestamp_seconds");
+          assertThat(nextRun).as("next run before the reload").isNotNaN();
 
-    s.writeFile(AgentInSandbox.CONFIG, good.replace("interval: 1h", "interval: soon"));
-    s.checkOutput("systemctl", "reload", UNIT);
+          s.writeFile(AgentInSandbox.CONFIG, good.replace("interval: 1h", "interval: soon"));
+          s.checkOutput("systemctl", "reload", UNIT);
 
-    Await.until(
-        "the daemon logs why it kept its settings",
-        Duration.ofSeconds(20),
-        () -> journal(host).contains("is invalid; keeping the settings loaded at"));
-    assertThat(journal(host))
-        .containsPattern(
-            Pattern.quote(AgentInSandbox.CONFIG) + ":\\d+: interval: .soon. is not a duration");
-    assertThat(show(host, "ActiveState")).isEqualTo("active");
-    assertThat(Long.parseLong(show(host, "MainPID"))).isEqualTo(pid);
-    String scrape = metrics(host);
-    assertThat(sample(scrape, "warehouse_agent_interval_seconds")).isEqualTo(3600);
-    assertThat(sample(scrape, "warehouse_agent_next_run_timestamp_seconds")).isEqualTo(nextRun);
-    // It still converges, with the settings it kept (the CLI itself reads a good copy).
-    s.writeFile("/etc/warehouse-agent/agent-copy.yml", good);
-    ExecResult run =
-        agent.runWith(
-            "/etc/warehouse-agent/agent-copy.yml", "converge", "--now", "--detailed-exitcodes");
-    assertThat(run.exitCode()).as(run.toString()).isZero();
-    assertThat(sample(metrics(host), runs("unchanged", "manual"))).isEqualTo(2);
+          Await.until(
+              "the daemon logs why it kept its settings",
+              Duration.ofSeconds(20),
+              () -> journal(host).contains("is invalid; keeping the settings loaded at"));
+          assertThat(journal(host))
+              .containsPattern(
+                  Pattern.quote(AgentInSandbox.CONFIG)
+                      + ":\\d+: interval: .soon. is not a duration");
+          assertThat(show(host, "ActiveState")).isEqualTo("active");
+          assertThat(Long.parseLong(show(host, "MainPID"))).isEqualTo(pid);
+          String scrape = metrics(host);
+          assertThat(sample(scrape, "warehouse_agent_interval_seconds")).isEqualTo(3600);
+          assertThat(sample(scrape, "warehouse_agent_next_run_timestamp_seconds"))
+              .isEqualTo(nextRun);
+          // It still converges, with the settings it kept (the CLI itself reads a good copy).
+          s.writeFile("/etc/warehouse-agent/agent-copy.yml", good);
+          ExecResult run =
+              agent.runWith(
+                  "/etc/warehouse-agent/agent-copy.yml",
+                  "converge",
+                  "--now",
+                  "--detailed-exitcodes");
+          assertThat(run.exitCode()).as(run.toString()).isZero();
+          assertThat(sample(metrics(host), runs("unchanged", "manual"))).isEqualTo(2);
 
-    s.writeFile(AgentInSandbox.CONFIG, good);
-    s.checkOutput("systemctl", "reload", UNIT);
-    Await.until(
-        "the reload with the good file again",
-        Duration.ofSeconds(20),
-        () -> journal(host).split("SIGHUP: reloaded", -1).length == 3);
+          s.writeFile(AgentInSandbox.CONFIG, good);
+          s.checkOutput("systemctl", "reload", UNIT);
+          Await.until(
+              "the reload with the good file again",
+              Duration.ofSeconds(20),
+              () -> journal(host).split("SIGHUP: reloaded", -1).length == 3);
+        });
   }
 
   @Test
   @Order(5)
   void sigtermDuringASlowInstallLetsDpkgFinishAndExitsZero(SandboxHost host) throws Exception {
-    AgentInSandbox agent = new AgentInSandbox(host);
-    Sandbox s = host.sandbox();
-    int postinstSeconds = 8;
-    host.publish(
-        host.buildWarehouse("18.09.02"),
-        PackageBuilder.warehouse("18.09.03")
-            .kind(PackageKind.SLOW_POSTINST)
-            .seconds(postinstSeconds)
-            .buildInto(host.debsDir()));
-    try (SandboxProcess cli =
-        s.startBackground(
-            List.of(
-                Fixtures.agentLauncher().toString(),
-                "converge",
-                "--now",
-                "--detailed-exitcodes",
-                "--config",
-                AgentInSandbox.CONFIG))) {
-      Await.until(
-          "the postinst of 18.09.03 sleeping",
-          Duration.ofSeconds(90),
-          () -> Files.exists(s.hostPath("/run/warehouse-fixture/postinst.pid")));
-      long t0 = System.nanoTime();
+    withJournal(
+        host,
+        () -> {
+          AgentInSandbox agent = new AgentInSandbox(host);
+          Sandbox s = host.sandbox();
+          int postinstSeconds = 8;
+          host.publish(
+              host.buildWarehouse("18.09.02"),
+              PackageBuilder.warehouse("18.09.03")
+                  .kind(PackageKind.SLOW_POSTINST)
+                  .seconds(postinstSeconds)
+                  .buildInto(host.debsDir()));
+          try (SandboxProcess cli =
+              s.startBackground(
+                  List.of(
+                      Fixtures.agentLauncher().toString(),
+                      "converge",
+                      "--now",
+                      "--detailed-exitcodes",
+                      "--config",
+                      AgentInSandbox.CONFIG))) {
+            Await.until(
+                "the postinst of 18.09.03 sleeping",
+                Duration.ofSeconds(90),
+                () -> Files.exists(s.hostPath("/run/warehouse-fixture/postinst.pid")));
+            long t0 = System.nanoTime();
 
-      ExecResult stop = s.exec(List.of("systemctl", "stop", UNIT), Map.of(), Duration.ofMinutes(3));
+            ExecResult stop =
+                s.exec(List.of("systemctl", "stop", UNIT), Map.of(), Duration.ofMinutes(3));
 
-      Duration took = Duration.ofNanos(System.nanoTime() - t0);
-      assertThat(stop.exitCode()).as(stop.toString()).isZero();
-      // systemctl stop waited for the install: dpkg was not killed.
-      assertThat(took).isGreaterThan(Duration.ofSeconds(postinstSeconds / 2));
-      ExecResult audit = s.exec(List.of("dpkg", "--audit"));
-      assertThat(audit.exitCode()).as(audit.toString()).isZero();
-      assertThat(audit.stdout()).isEmpty();
-      assertThat(
-              s.checkOutput(
-                  "dpkg-query", "--showformat=${Version} ${Status}", "--show", "warehouse"))
-          .isEqualTo("18.09.03 install ok installed");
-      assertThat(show(host, "ActiveState")).isEqualTo("inactive");
-      assertThat(show(host, "Result")).isEqualTo("success");
-      assertThat(show(host, "ExecMainStatus")).isEqualTo("0");
-      assertThat(journal(host)).contains("stopping (SIGTERM)", "stopped");
+            Duration took = Duration.ofNanos(System.nanoTime() - t0);
+            assertThat(stop.exitCode()).as(stop.toString()).isZero();
+            // systemctl stop waited for the install: dpkg was not killed.
+            assertThat(took).isGreaterThan(Duration.ofSeconds(postinstSeconds / 2));
+            ExecResult audit = s.exec(List.of("dpkg", "--audit"));
+            assertThat(audit.exitCode()).as(audit.toString()).isZero();
+            assertThat(audit.stdout()).isEmpty();
+            assertThat(
+                    s.checkOutput(
+                        "dpkg-query", "--showformat=${Version} ${Status}", "--show", "warehouse"))
+                .isEqualTo("18.09.03 install ok installed");
+            assertThat(show(host, "ActiveState")).isEqualTo("inactive");
+            assertThat(show(host, "Result")).isEqualTo("success");
+            assertThat(show(host, "ExecMainStatus")).isEqualTo("0");
+            assertThat(journal(host)).contains("stopping (SIGTERM)", "stopped");
 
-      // The run ended after the install: the rest skipped, the restart still done, all reported.
-      ExecResult run = cli.waitFor(Duration.ofSeconds(60));
-      assertThat(run.exitCode()).as(run.toString()).isEqualTo(6);
-      assertThat(run.stdout())
-          .contains("package:warehouse: 18.09.02 -> 18.09.03", "agent stopping (SIGTERM)")
-          .contains("notify changed");
-      JsonNode last = lastRun(host);
-      assertThat(last.get("error").asText()).contains("stopped before", "agent stopping (SIGTERM)");
-      assertThat(agent.unitActiveState()).isEqualTo("active");
-    }
+            // The run ended after the install: the rest skipped, the restart still done, all
+            // reported.
+            ExecResult run = cli.waitFor(Duration.ofSeconds(60));
+            assertThat(run.exitCode()).as(run.toString()).isEqualTo(6);
+            assertThat(run.stdout())
+                .contains("package:warehouse: 18.09.02 -> 18.09.03", "agent stopping (SIGTERM)")
+                .contains("notify changed");
+            JsonNode last = lastRun(host);
+            assertThat(last.get("error").asText())
+                .contains("stopped before", "agent stopping (SIGTERM)");
+            assertThat(agent.unitActiveState()).isEqualTo("active");
+          }
+        });
   }
 }
