@@ -65,7 +65,8 @@ class FixturePackagesIT {
         host.sandbox()
             .startBackground(
                 List.of("apt-get", "-q", "install", "-y", "warehouse"), NONINTERACTIVE)) {
-      Await.until("postinst running", Duration.ofSeconds(60), () -> Files.exists(marker));
+      // The shell creates the file before it writes the line: wait for the whole line.
+      Await.until("postinst running", Duration.ofSeconds(60), () -> wholeLine(marker));
       String dpkgPid = Files.readString(marker).strip().split(" ", -1)[1];
       host.sandbox().checkOutput("kill", "-KILL", dpkgPid);
       ExecResult apt = install.waitFor(Duration.ofSeconds(30));
@@ -116,5 +117,13 @@ class FixturePackagesIT {
     List<String> argv = new ArrayList<>(List.of("apt-get", "-q"));
     argv.addAll(List.of(args));
     return host.sandbox().exec(argv, NONINTERACTIVE, Duration.ofMinutes(2));
+  }
+
+  private static boolean wholeLine(Path file) {
+    try {
+      return Files.readString(file).endsWith("\n");
+    } catch (java.io.IOException e) {
+      return false;
+    }
   }
 }

@@ -55,6 +55,11 @@ class RepositoryServerTest {
     assertThat(response.headers().firstValue("Last-Modified"))
         .hasValue("Tue, 14 Nov 2023 22:13:20 GMT");
     assertThat(response.headers().firstValue("ETag")).isPresent();
+    // The server logs a request once its answer is sent, which the client may see first.
+    Await.until(
+        "the request to be logged",
+        java.time.Duration.ofSeconds(5),
+        () -> !server.requests().isEmpty());
     assertThat(server.requests())
         .singleElement()
         .satisfies(
