@@ -55,6 +55,14 @@ public final class DaemonBenchmark {
         inDaemon.add(durationMs(r));
         cliViaDaemon.add(r.elapsed().toNanos() / 1e6);
       }
+      // Where the in-daemon time of the last no-op went, resource by resource.
+      String lastRun = s.readFile("/var/lib/warehouse-agent/last-run.json");
+      List<String> breakdown = new ArrayList<>();
+      Matcher step =
+          Pattern.compile("\"id\" : \"([^\"]+)\"[^}]*?\"durationMs\" : (\\d+)").matcher(lastRun);
+      while (step.find()) {
+        breakdown.add(String.format("    %-60s %5s ms", step.group(1), step.group(2)));
+      }
       Thread.sleep(15_000);
       long pid = DaemonUnit.mainPid(s);
       double idleRss = rssKib(s, pid);
@@ -94,6 +102,8 @@ public final class DaemonBenchmark {
           median(cliInProcess));
       System.out.printf(
           "    of which the converge itself (report durationMs):    %.0f ms%n", median(inProcess));
+      System.out.println("    last no-op in the daemon, by resource:");
+      breakdown.forEach(System.out::println);
       System.out.println("  RSS across converges in one daemon:");
       soakLines.forEach(System.out::println);
       System.out.println("  (wall times include nsenter into the sandbox, a few ms)");
