@@ -81,6 +81,27 @@ final class HostProcesses {
   }
 
   /** SIGKILLs a process and every descendant, by PID, and waits briefly for them to go. */
+  /**
+   * The entries of {@code dir} whose names match {@code name} (group 1 the owning JVM's PID) and
+   * whose owner no longer runs: what a JVM killed without cleanup left behind.
+   */
+  static List<Path> leftByDeadJvms(Path dir, java.util.regex.Pattern name) {
+    try (java.util.stream.Stream<Path> entries = java.nio.file.Files.list(dir)) {
+      return entries
+          .filter(
+              entry -> {
+                java.util.regex.Matcher m = name.matcher(entry.getFileName().toString());
+                return m.matches()
+                    && ProcessHandle.of(Long.parseLong(m.group(1)))
+                        .map(handle -> !handle.isAlive())
+                        .orElse(true);
+              })
+          .toList();
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+  }
+
   static void killTree(ProcessHandle root) {
     List<ProcessHandle> children = root.children().toList();
     List<ProcessHandle> descendants = root.descendants().toList();

@@ -21,7 +21,6 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
@@ -675,22 +674,7 @@ public final class Sandbox implements AutoCloseable {
     if (root.isEmpty()) {
       return;
     }
-    List<Path> stale;
-    try (Stream<Path> children = Files.list(root.get())) {
-      stale =
-          children
-              .filter(
-                  dir -> {
-                    Matcher matcher = NAME.matcher(dir.getFileName().toString());
-                    return matcher.matches()
-                        && ProcessHandle.of(Long.parseLong(matcher.group(1)))
-                            .map(handle -> !handle.isAlive())
-                            .orElse(true);
-                  })
-              .toList();
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
+    List<Path> stale = HostProcesses.leftByDeadJvms(root.get(), NAME);
     for (Path cgroup : stale) {
       System.err.println("sandbox: reaping " + cgroup + " left by a dead JVM");
       List<String> problems = new ArrayList<>();

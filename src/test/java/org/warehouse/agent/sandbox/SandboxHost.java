@@ -9,7 +9,6 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
@@ -64,21 +63,7 @@ public final class SandboxHost implements AutoCloseable {
   /** Deletes the temporary directories of JVMs that died without closing their host. */
   private static void reapStaleTempDirs() {
     Path tmp = Path.of(System.getProperty("java.io.tmpdir"));
-    List<Path> stale;
-    try (Stream<Path> dirs = Files.list(tmp)) {
-      stale =
-          dirs.filter(
-                  dir -> {
-                    Matcher matcher = TEMP_NAME.matcher(dir.getFileName().toString());
-                    return matcher.matches()
-                        && ProcessHandle.of(Long.parseLong(matcher.group(1)))
-                            .map(handle -> !handle.isAlive())
-                            .orElse(true);
-                  })
-              .toList();
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
+    List<Path> stale = HostProcesses.leftByDeadJvms(tmp, TEMP_NAME);
     for (Path dir : stale) {
       System.err.println("sandbox: deleting " + dir + " left by a dead JVM");
       try {
