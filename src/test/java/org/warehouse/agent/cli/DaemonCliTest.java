@@ -109,6 +109,28 @@ class DaemonCliTest {
   }
 
   @Test
+  void whyRunGoesThroughTheDaemonAndIsNotCountedAsAConverge() throws Exception {
+    Path yml = config("first_run_delay: 1h\n");
+    startDaemon(yml);
+
+    assertThat(
+            run(
+                "converge",
+                "--now",
+                "--why-run",
+                "--detailed-exitcodes",
+                "--config",
+                yml.toString()))
+        .isZero();
+
+    assertThat(out.toString()).startsWith("why-run: result: unchanged in ");
+    assertThat(daemon.metrics().scrape())
+        .contains(
+            "warehouse_agent_converge_runs_total{result=\"unchanged\",trigger=\"manual\"} 0.0");
+    assertThat(new RunHistory(dir.resolve("state"), 50).last()).isEmpty();
+  }
+
+  @Test
   void invalidInputExits78EitherWay() throws Exception {
     Path yml = config("first_run_delay: 1h\n");
     Files.writeString(dir.resolve("attributes.d/10-bad.yml"), "warehouse: [\n");
