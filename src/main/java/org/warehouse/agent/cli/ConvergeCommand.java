@@ -10,6 +10,7 @@ import org.warehouse.agent.config.Settings;
 import org.warehouse.agent.converge.Converger;
 import org.warehouse.agent.converge.LockBusyException;
 import org.warehouse.agent.converge.LoggingListener;
+import org.warehouse.agent.converge.Maintenance;
 import org.warehouse.agent.converge.PlanException;
 import org.warehouse.agent.converge.ResourceReport;
 import org.warehouse.agent.converge.RunReport;
@@ -48,6 +49,11 @@ final class ConvergeCommand implements Callable<Integer> {
       description = "Exit 0 unchanged, 2 changed, 4 failed, 6 changed and failed.")
   boolean detailed;
 
+  @Option(
+      names = "--force",
+      description = "Converge even though converges are disabled ('agent disable').")
+  boolean force;
+
   @Option(names = "--json", description = "Print the run report as JSON on stdout.")
   boolean json;
 
@@ -67,6 +73,18 @@ final class ConvergeCommand implements Callable<Integer> {
     } catch (ConfigException e) {
       err.println("agent: " + e.getMessage());
       return ExitCodes.CONFIG;
+    }
+    // Checked here for both paths: the daemon runs every manual request it gets, so a forced one
+    // needs nothing more; scheduled runs are the daemon's to skip. A why-run changes nothing.
+    if (!whyRun && !force) {
+      Optional<String> disabled = disabled(settings);
+      if (disabled.isPresent()) {
+        err.println(
+            "agent: not converging: "
+                + disabled.get()
+                + "; 'agent enable' resumes, or --force runs once anyway");
+        return ExitCodes.LOCK_BUSY;
+      }
     }
     Optional<ControlClient> daemon;
     try {
@@ -93,6 +111,16 @@ final class ConvergeCommand implements Callable<Integer> {
     }
     print(report);
     return exitCode(report, detailed);
+  }
+
+  private static Optional<String> disabled(Settings settings) {
+    try {
+      return new Maintenance(settings.stateDir())
+          .current()
+          .map(d -> "converges are " + d.describe());
+    } catch (IOException e) {
+      return Optional.of(e.getMessage());
+    }
   }
 
   // The daemon runs the converge (so there is one converger per host) and streams its events;

@@ -22,6 +22,8 @@ import picocli.CommandLine.Command;
       AttributesCommand.class,
       CompareVersionsCommand.class,
       QuarantineCommand.class,
+      DisableCommand.class,
+      EnableCommand.class,
       CommandLine.HelpCommand.class
     })
 public final class Main implements Runnable {

@@ -3,6 +3,7 @@ package org.warehouse.agent.cli;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.time.Clock;
+import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -11,6 +12,7 @@ import java.util.concurrent.Callable;
 import org.warehouse.agent.apt.Quarantine;
 import org.warehouse.agent.config.ConfigException;
 import org.warehouse.agent.config.Settings;
+import org.warehouse.agent.converge.Maintenance;
 import org.warehouse.agent.converge.ResourceReport;
 import org.warehouse.agent.converge.RunHistory;
 import org.warehouse.agent.converge.RunReport;
@@ -48,6 +50,7 @@ final class StatusCommand implements Callable<Integer> {
     Optional<DaemonStatus> daemon = daemonStatus(settings);
     List<Quarantine.Entry> quarantined =
         new Quarantine(settings.stateDir(), Clock.systemUTC()).list();
+    Optional<Maintenance.Disabled> disabled = disabled(settings);
     if (json) {
       Map<String, Object> doc = new LinkedHashMap<>();
       doc.put("last_run", last.orElse(null));
@@ -55,6 +58,7 @@ final class StatusCommand implements Callable<Integer> {
       doc.put("next_run", daemon.map(DaemonStatus::nextRun).orElse(null));
       doc.put("daemon", daemon.orElse(null));
       doc.put("quarantined", quarantined);
+      doc.put("disabled", disabled.orElse(null));
       out.println(Json.mapper().writeValueAsString(doc));
       return ExitCodes.OK;
     }
@@ -71,6 +75,7 @@ final class StatusCommand implements Callable<Integer> {
     if (last.isEmpty()) {
       out.println("no converge has run yet (state dir " + settings.stateDir() + ")");
       out.printf("next run:    %s%n", nextRun);
+      printDisabled(out, disabled);
       printQuarantine(out, quarantined);
       return ExitCodes.OK;
     }
@@ -81,6 +86,7 @@ final class StatusCommand implements Callable<Integer> {
       out.printf("error:       %s%n", r.error());
     }
     out.printf("next run:    %s%n", nextRun);
+    printDisabled(out, disabled);
     printQuarantine(out, quarantined);
     out.printf("%-12s %-40s %s%n", "STATUS", "RESOURCE", "STATE");
     for (ResourceReport res : r.resources()) {
@@ -94,6 +100,23 @@ final class StatusCommand implements Callable<Integer> {
       out.printf("%-12s %-40s %s%n", res.status(), "notify " + res.id(), res.after());
     }
     return ExitCodes.OK;
+  }
+
+  // An unreadable record still means someone disabled converges: shown as such, with the error.
+  private static Optional<Maintenance.Disabled> disabled(Settings settings) {
+    try {
+      return new Maintenance(settings.stateDir()).current();
+    } catch (IOException e) {
+      return Optional.of(new Maintenance.Disabled(e.getMessage(), "unknown", Instant.EPOCH));
+    }
+  }
+
+  private static void printDisabled(PrintWriter out, Optional<Maintenance.Disabled> disabled) {
+    disabled.ifPresent(
+        d ->
+            out.printf(
+                "DISABLED:    %s (scheduled runs skipped; 'agent enable' resumes)%n",
+                d.describe()));
   }
 
   private static void printQuarantine(PrintWriter out, List<Quarantine.Entry> entries) {

@@ -17,6 +17,7 @@ import org.quartz.SchedulerException;
 import org.warehouse.agent.config.ConfigException;
 import org.warehouse.agent.config.Settings;
 import org.warehouse.agent.converge.LoggingListener;
+import org.warehouse.agent.converge.Maintenance;
 import org.warehouse.agent.converge.RunHistory;
 import org.warehouse.agent.converge.RunListener;
 import org.warehouse.agent.converge.RunReport;
@@ -72,7 +73,7 @@ public final class Daemon implements RunCoordinator.Context {
     this.startedAt = clock.instant();
     this.loadedAt = startedAt;
     this.hostKey = hostKey;
-    this.metrics = new AgentMetrics(version, this::nextRun);
+    this.metrics = new AgentMetrics(version, this::nextRun, this::disabledSince);
     this.listener = new FanOutListener(List.of(new LoggingListener(), metrics));
     this.runs = new RunCoordinator(this);
   }
@@ -224,6 +225,34 @@ public final class Daemon implements RunCoordinator.Context {
   public Optional<Instant> nextRun() {
     DaemonScheduler s = scheduler;
     return s == null ? Optional.empty() : s.nextRun();
+  }
+
+  /** Since when converges are disabled; an unreadable record counts as disabled (now). */
+  private Optional<Instant> disabledSince() {
+    try {
+      return new Maintenance(settings.stateDir()).current().map(Maintenance.Disabled::since);
+    } catch (IOException e) {
+      return Optional.of(clock.instant());
+    }
+  }
+
+  @Override
+  public boolean scheduledRunAllowed() {
+    Maintenance maintenance = new Maintenance(settings.stateDir());
+    String why;
+    try {
+      Optional<Maintenance.Disabled> d = maintenance.current();
+      if (d.isEmpty()) {
+        return true;
+      }
+      why = "converges are " + d.get().describe() + " ('agent enable' resumes them)";
+    } catch (IOException e) {
+      // An operator asked for something there; skipping is the safe reading of it.
+      why = e.getMessage();
+    }
+    LOG.warning("scheduled converge skipped: " + why);
+    metrics.skipped("disabled");
+    return false;
   }
 
   /** The metrics. */

@@ -54,6 +54,12 @@ final class RunCoordinator {
     RunListener listener();
 
     AptIndexResource.PollObserver polls();
+
+    /**
+     * Whether a scheduled converge may start now; when not ({@code agent disable}), the context
+     * reports the skip itself.
+     */
+    boolean scheduledRunAllowed();
   }
 
   private final Context context;
@@ -78,6 +84,9 @@ final class RunCoordinator {
     try {
       if (isStopping()) {
         LOG.info("scheduled converge skipped: the agent is stopping");
+        return;
+      }
+      if (!context.scheduledRunAllowed()) {
         return;
       }
       RunOutcome o = execute(Trigger.SCHEDULED, false, context.listener());

@@ -62,8 +62,12 @@ public final class AgentMetrics implements RunListener {
   /**
    * @param version the agent's version, for build_info
    * @param nextRun the next scheduled converge, if one is scheduled
+   * @param disabledSince since when converges are disabled ({@code agent disable}), if they are
    */
-  public AgentMetrics(String version, Supplier<Optional<Instant>> nextRun) {
+  public AgentMetrics(
+      String version,
+      Supplier<Optional<Instant>> nextRun,
+      Supplier<Optional<Instant>> disabledSince) {
     ProcessMetrics.configure(registry);
     duration =
         Timer.builder(PREFIX + "converge_duration")
@@ -107,6 +111,18 @@ public final class AgentMetrics implements RunListener {
         .description("When the next scheduled converge fires, Unix time")
         .strongReference(true)
         .register(registry);
+    Gauge.builder(PREFIX + "disabled", disabledSince, s -> s.get().isPresent() ? 1 : 0)
+        .description("1 while converges are disabled (agent disable), else 0")
+        .strongReference(true)
+        .register(registry);
+    Gauge.builder(
+            PREFIX + "disabled_since_timestamp_seconds",
+            disabledSince,
+            s -> s.get().map(AgentMetrics::seconds).orElse(0.0))
+        .description("When converges were disabled (agent disable), Unix time; 0 while enabled")
+        .strongReference(true)
+        .register(registry);
+    skippedRuns("disabled");
     Gauge.builder(PREFIX + "interval_seconds", this, m -> m.intervalSeconds)
         .description("The configured interval between scheduled converges")
         .strongReference(true)
@@ -170,6 +186,11 @@ public final class AgentMetrics implements RunListener {
   /** Counts repository polls by repository and result. */
   public AptIndexResource.PollObserver polls() {
     return (repository, result) -> polls(repository, result).increment();
+  }
+
+  /** Counts a scheduled converge that did not run, by why ("disabled"). */
+  public void skipped(String reason) {
+    skippedRuns(reason).increment();
   }
 
   /** The registry, for the HTTP endpoint and tests. */
@@ -247,6 +268,13 @@ public final class AgentMetrics implements RunListener {
     return Counter.builder(PREFIX + "converge_runs")
         .tags("result", result, "trigger", trigger)
         .description("Converges by result and trigger (why-run excluded)")
+        .register(registry);
+  }
+
+  private Counter skippedRuns(String reason) {
+    return Counter.builder(PREFIX + "converge_skipped")
+        .tags("reason", reason)
+        .description("Scheduled converges that did not run, by reason")
         .register(registry);
   }
 

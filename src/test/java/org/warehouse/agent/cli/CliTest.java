@@ -90,6 +90,69 @@ class CliTest {
   }
 
   @Test
+  void disableSkipsConvergesUntilEnableAndForceRunsOnceAnyway() throws Exception {
+    Path yml = dir.resolve("agent.yml");
+    Files.writeString(
+        yml,
+        "state_dir: "
+            + dir.resolve("state")
+            + "\nrun_dir: "
+            + dir.resolve("run")
+            + "\nattributes: {files: []}\n");
+    String config = yml.toString();
+    assertThat(run("disable", "--config", config)).isEqualTo(64);
+    assertThat(run("disable", "--reason", " ", "--config", config)).isEqualTo(64);
+
+    assertThat(run("disable", "--reason", "OPS-1234 database migration", "--config", config))
+        .isZero();
+    Path record = dir.resolve("state/disabled.json");
+    assertThat(Files.getPosixFilePermissions(record))
+        .isEqualTo(java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
+    assertThat(Files.readString(record))
+        .contains("OPS-1234 database migration", System.getProperty("user.name"));
+
+    assertThat(run("converge", "--now", "--config", config)).isEqualTo(75);
+    assertThat(err.toString())
+        .contains("not converging: converges are disabled by ")
+        .contains(": OPS-1234 database migration; 'agent enable' resumes, or --force");
+    assertThat(dir.resolve("state/last-run.json")).doesNotExist();
+    // A why-run changes nothing, so it is allowed; --force converges once.
+    assertThat(run("converge", "--now", "--why-run", "--config", config)).isZero();
+    assertThat(run("converge", "--now", "--force", "--config", config)).isZero();
+    assertThat(dir.resolve("state/last-run.json")).exists();
+
+    assertThat(run("status", "--config", config)).isZero();
+    assertThat(out.toString()).contains("DISABLED:    disabled by ", "OPS-1234 database migration");
+    assertThat(run("status", "--json", "--config", config)).isZero();
+    assertThat(out.toString()).contains("\"reason\" : \"OPS-1234 database migration\"");
+
+    assertThat(run("enable", "--config", config)).isZero();
+    assertThat(out.toString()).contains("enabled; converges had been disabled by ");
+    assertThat(record).doesNotExist();
+    assertThat(run("enable", "--config", config)).isZero();
+    assertThat(out.toString()).contains("enabled (converges were not disabled)");
+    assertThat(run("converge", "--now", "--config", config)).isZero();
+  }
+
+  @Test
+  void anUnreadableMaintenanceRecordCountsAsDisabledAndEnableRemovesIt() throws Exception {
+    Path yml = dir.resolve("agent.yml");
+    Files.writeString(
+        yml,
+        "state_dir: "
+            + dir.resolve("state")
+            + "\nrun_dir: "
+            + dir.resolve("run")
+            + "\nattributes: {files: []}\n");
+    Files.createDirectories(dir.resolve("state"));
+    Files.writeString(dir.resolve("state/disabled.json"), "{not json");
+    assertThat(run("converge", "--now", "--config", yml.toString())).isEqualTo(75);
+    assertThat(err.toString()).contains("disabled.json is unreadable", "'agent enable' removes it");
+    assertThat(run("enable", "--config", yml.toString())).isZero();
+    assertThat(run("converge", "--now", "--config", yml.toString())).isZero();
+  }
+
+  @Test
   void daemonRefusesToStartWithAnInvalidConfigExit78() throws Exception {
     Path yml = dir.resolve("agent.yml");
     Files.writeString(yml, "splay: 1h\n");

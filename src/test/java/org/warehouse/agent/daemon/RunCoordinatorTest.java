@@ -27,6 +27,7 @@ class RunCoordinatorTest {
   @TempDir Path dir;
   private final List<String> runs = Collections.synchronizedList(new ArrayList<>());
   private Supplier<Plan> plan;
+  private volatile boolean scheduledAllowed = true;
 
   @BeforeEach
   void reset() {
@@ -62,6 +63,11 @@ class RunCoordinatorTest {
           @Override
           public AptIndexResource.PollObserver polls() {
             return (r, result) -> {};
+          }
+
+          @Override
+          public boolean scheduledRunAllowed() {
+            return scheduledAllowed;
           }
         });
   }
@@ -157,6 +163,25 @@ class RunCoordinatorTest {
   }
 
   @Test
+  void aDisabledAgentSkipsScheduledRunsButStillRunsManualOnes() throws Exception {
+    plan = () -> Runner.plan(List.of());
+    RunCoordinator c = coordinator(TestSettings.load(dir, ""));
+    scheduledAllowed = false;
+    c.runScheduled();
+    assertThat(runs).isEmpty();
+
+    // The CLI refuses a manual run of a disabled agent unless --force; what reaches the daemon
+    // runs.
+    RunOutcome manual = c.requestManual(false, RunListener.NONE).get(10, TimeUnit.SECONDS);
+    assertThat(manual.error()).isEmpty();
+    assertThat(runs).containsExactly("manual");
+
+    scheduledAllowed = true;
+    c.runScheduled();
+    assertThat(runs).containsExactly("manual", "scheduled");
+  }
+
+  @Test
   void invalidInputIsReportedAsSuch() throws Exception {
     plan =
         () -> {
@@ -193,6 +218,11 @@ class RunCoordinatorTest {
               @Override
               public AptIndexResource.PollObserver polls() {
                 return (r, result) -> {};
+              }
+
+              @Override
+              public boolean scheduledRunAllowed() {
+                return true;
               }
             });
 

@@ -24,7 +24,9 @@ import org.warehouse.agent.sandbox.Promtool;
 class AgentMetricsTest {
   @TempDir Path dir;
   private final Instant next = Instant.parse("2026-11-27T10:30:00Z");
-  private final AgentMetrics metrics = new AgentMetrics("26.11.01", () -> Optional.of(next));
+  private volatile Optional<Instant> disabledSince = Optional.empty();
+  private final AgentMetrics metrics =
+      new AgentMetrics("26.11.01", () -> Optional.of(next), () -> disabledSince);
 
   private static RunReport run(
       String trigger,
@@ -315,7 +317,7 @@ class AgentMetricsTest {
   @Test
   void gaugesSurviveGarbageCollection() {
     // Micrometer holds gauge state weakly unless told otherwise; a lambda nobody else holds goes.
-    AgentMetrics m = new AgentMetrics("1", () -> Optional.of(next));
+    AgentMetrics m = new AgentMetrics("1", () -> Optional.of(next), Optional::empty);
     for (int i = 0; i < 3; i++) {
       System.gc();
     }
@@ -341,5 +343,24 @@ class AgentMetricsTest {
               URI.create("http://127.0.0.1:" + server.port() + "/nope").toURL().openConnection();
       assertThat(missing.getResponseCode()).isEqualTo(404);
     }
+  }
+
+  @Test
+  void maintenanceShowsWhetherAndSinceWhenConvergesAreDisabledAndCountsSkippedRuns() {
+    String enabled = metrics.scrape();
+    assertThat(sample(enabled, "warehouse_agent_disabled")).isZero();
+    assertThat(sample(enabled, "warehouse_agent_disabled_since_timestamp_seconds")).isZero();
+    assertThat(sample(enabled, "warehouse_agent_converge_skipped_total{reason=\"disabled\"}"))
+        .isZero();
+
+    disabledSince = Optional.of(Instant.parse("2026-11-27T09:00:00Z"));
+    metrics.skipped("disabled");
+    metrics.skipped("disabled");
+    String disabled = metrics.scrape();
+    assertThat(sample(disabled, "warehouse_agent_disabled")).isEqualTo(1);
+    assertThat(sample(disabled, "warehouse_agent_disabled_since_timestamp_seconds"))
+        .isEqualTo((double) Instant.parse("2026-11-27T09:00:00Z").getEpochSecond());
+    assertThat(sample(disabled, "warehouse_agent_converge_skipped_total{reason=\"disabled\"}"))
+        .isEqualTo(2);
   }
 }

@@ -24,7 +24,7 @@ class GrafanaDashboardTest {
         Json.mapper()
             .readTree(
                 Fixtures.projectDir().resolve("packaging/grafana/warehouse-agent.json").toFile());
-    AgentMetrics metrics = new AgentMetrics("1", Optional::empty);
+    AgentMetrics metrics = new AgentMetrics("1", Optional::empty, Optional::empty);
     Instant t = Instant.parse("2026-11-27T10:00:00Z");
     metrics.runFinished(
         new RunReport(

@@ -53,7 +53,7 @@ class PrometheusScrapeTest {
     Path prometheus = Promtool.path().resolveSibling("prometheus");
     Assumptions.assumeTrue(
         Files.isExecutable(prometheus), "no prometheus binary next to " + Promtool.path());
-    AgentMetrics metrics = new AgentMetrics("26.11.01", Optional::empty);
+    AgentMetrics metrics = new AgentMetrics("26.11.01", Optional::empty, Optional::empty);
     Instant t = Instant.parse("2026-11-27T10:00:00Z");
     metrics.runFinished(
         new RunReport("r", "manual", false, t, t, 5, "unchanged", List.of(), List.of(), ""));
