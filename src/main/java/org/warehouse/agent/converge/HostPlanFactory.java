@@ -17,6 +17,7 @@ import org.warehouse.agent.apt.Dpkg;
 import org.warehouse.agent.apt.KeptPackages;
 import org.warehouse.agent.apt.ProbeCache;
 import org.warehouse.agent.apt.Quarantine;
+import org.warehouse.agent.apt.QueryCache;
 import org.warehouse.agent.apt.RepositoryProbe;
 import org.warehouse.agent.apt.SourceList;
 import org.warehouse.agent.attributes.AttributeException;
@@ -161,15 +162,18 @@ public final class HostPlanFactory implements PlanFactory {
             .toList();
     SourceList list = new SourceList(s.apt().sourcesDir().resolve(SOURCE_LIST), repos);
     ProbeCache cache = new ProbeCache(s.stateDir());
+    // dpkg-query and apt-cache answers, reused while the files they read are unchanged: a no-op
+    // run spawns neither.
+    QueryCache queries = new QueryCache(runner, s.stateDir(), QueryCache.hostInputs(list.file()));
     AptGet apt =
         new AptGet(
-            runner,
+            queries,
             new AptConfig(
                 list.file(),
                 s.apt().lockTimeout(),
                 s.apt().updateTimeout(),
                 s.apt().installTimeout()));
-    Dpkg dpkg = new Dpkg(runner, Path.of("/var/lib/dpkg"), s.apt().installTimeout());
+    Dpkg dpkg = new Dpkg(queries, Path.of("/var/lib/dpkg"), s.apt().installTimeout());
     resources.add(new AptSourcesResource(list, cache));
     resources.add(
         new AptIndexResource(

@@ -300,55 +300,63 @@ class DaemonSandboxIT {
           AgentInSandbox agent = new AgentInSandbox(host);
           Sandbox s = host.sandbox();
           String good = s.readFile(AgentInSandbox.CONFIG);
-          ExecResult disable = agent.run("disable", "--reason", "OPS-42 schema migration");
-          assertThat(disable.exitCode()).as(disable.toString()).isZero();
-          String lastId = lastRun(host).get("id").asText();
-          // Scheduled runs every 4 s from now on: each one comes due and is skipped.
-          s.writeFile(AgentInSandbox.CONFIG, agentYml(host, "4s"));
-          s.checkOutput("systemctl", "reload", UNIT);
-
-          Await.until(
-              "two scheduled converges skipped",
-              Duration.ofSeconds(60),
-              () ->
-                  sample(
-                          metrics(host),
-                          "warehouse_agent_converge_skipped_total{reason=\"disabled\"}")
-                      >= 2);
-          String scrape = metrics(host);
-          assertThat(sample(scrape, "warehouse_agent_disabled")).isEqualTo(1);
-          assertThat(sample(scrape, "warehouse_agent_disabled_since_timestamp_seconds"))
-              .isGreaterThan(System.currentTimeMillis() / 1000.0 - 120);
-          assertThat(lastRun(host).get("id").asText()).as("no run recorded").isEqualTo(lastId);
-          assertThat(journal(host))
-              .contains("scheduled converge skipped: converges are disabled by root since ")
-              .contains(": OPS-42 schema migration ('agent enable' resumes them)");
-          ExecResult status = agent.run("status");
-          assertThat(status.stdout()).contains("DISABLED:    disabled by root since ");
-
-          ExecResult refused = agent.converge();
-          assertThat(refused.exitCode()).as(refused.toString()).isEqualTo(75);
-          assertThat(refused.stderr()).contains("OPS-42 schema migration", "--force");
-          ExecResult forced = agent.run("converge", "--now", "--force", "--detailed-exitcodes");
-          assertThat(forced.exitCode()).as(forced.toString()).isZero();
-          assertThat(lastRun(host).get("trigger").asText()).isEqualTo("manual");
-
-          ExecResult enable = agent.run("enable");
-          assertThat(enable.exitCode()).as(enable.toString()).isZero();
-          Await.until(
-              "a scheduled converge after enable",
-              Duration.ofSeconds(60),
-              () -> lastRun(host).get("trigger").asText().equals("scheduled"));
-          assertThat(sample(metrics(host), "warehouse_agent_disabled")).isZero();
-
-          s.writeFile(AgentInSandbox.CONFIG, good);
-          s.checkOutput("systemctl", "reload", UNIT);
-          Await.until(
-              "the reload to the 1h interval again",
-              Duration.ofSeconds(20),
-              () -> sample(metrics(host), "warehouse_agent_interval_seconds") == 3600);
-          Await.until("the daemon idle", Duration.ofSeconds(60), () -> idle(host));
+          try {
+            disabledThenEnabled(host, agent, s);
+          } finally {
+            // Whatever happened, the next test gets an enabled daemon on the 1h interval.
+            agent.run("enable");
+            s.writeFile(AgentInSandbox.CONFIG, good);
+            s.checkOutput("systemctl", "reload", UNIT);
+            Await.until(
+                "the reload to the 1h interval again",
+                Duration.ofSeconds(20),
+                () -> sample(metrics(host), "warehouse_agent_interval_seconds") == 3600);
+            Await.until("the daemon idle", Duration.ofSeconds(60), () -> idle(host));
+          }
         });
+  }
+
+  private static void disabledThenEnabled(SandboxHost host, AgentInSandbox agent, Sandbox s)
+      throws Exception {
+    ExecResult disable = agent.run("disable", "--reason", "OPS-42 schema migration");
+    assertThat(disable.exitCode()).as(disable.toString()).isZero();
+    String lastId = lastRun(host).get("runId").asText();
+    // Scheduled runs every 10 s (the shortest allowed) from now on: each one comes due and is
+    // skipped.
+    s.writeFile(AgentInSandbox.CONFIG, agentYml(host, "10s"));
+    s.checkOutput("systemctl", "reload", UNIT);
+
+    Await.until(
+        "two scheduled converges skipped",
+        Duration.ofSeconds(60),
+        () ->
+            sample(metrics(host), "warehouse_agent_converge_skipped_total{reason=\"disabled\"}")
+                >= 2);
+    String scrape = metrics(host);
+    assertThat(sample(scrape, "warehouse_agent_disabled")).isEqualTo(1);
+    assertThat(sample(scrape, "warehouse_agent_disabled_since_timestamp_seconds"))
+        .isGreaterThan(System.currentTimeMillis() / 1000.0 - 120);
+    assertThat(lastRun(host).get("runId").asText()).as("no run recorded").isEqualTo(lastId);
+    assertThat(journal(host))
+        .contains("scheduled converge skipped: converges are disabled by root since ")
+        .contains(": OPS-42 schema migration ('agent enable' resumes them)");
+    ExecResult status = agent.run("status");
+    assertThat(status.stdout()).contains("DISABLED:    disabled by root since ");
+
+    ExecResult refused = agent.converge();
+    assertThat(refused.exitCode()).as(refused.toString()).isEqualTo(75);
+    assertThat(refused.stderr()).contains("OPS-42 schema migration", "--force");
+    ExecResult forced = agent.run("converge", "--now", "--force", "--detailed-exitcodes");
+    assertThat(forced.exitCode()).as(forced.toString()).isZero();
+    assertThat(lastRun(host).get("trigger").asText()).isEqualTo("manual");
+
+    ExecResult enable = agent.run("enable");
+    assertThat(enable.exitCode()).as(enable.toString()).isZero();
+    Await.until(
+        "a scheduled converge after enable",
+        Duration.ofSeconds(60),
+        () -> lastRun(host).get("trigger").asText().equals("scheduled"));
+    assertThat(sample(metrics(host), "warehouse_agent_disabled")).isZero();
   }
 
   @Test
