@@ -64,9 +64,6 @@ public final class Runner {
     Instant start = clock.instant();
     listener.runStarted(runId, trigger, !apply);
     State run = new State(plan, apply);
-    if (apply) {
-      run.baselines();
-    }
     String skipReason = "an earlier resource failed";
     for (Resource r : plan.resources()) {
       if (run.firstError == null && stop.reason().isPresent()) {
@@ -78,6 +75,9 @@ public final class Runner {
         run.reports.add(skipped);
         listener.resourceFinished(skipped, false);
         continue;
+      }
+      if (apply && !run.baselined && r instanceof Reversible && wouldChange(r)) {
+        run.baselines();
       }
       ResourceReport rep = invoke(r.id(), () -> r.checkApply(apply)).report();
       run.reports.add(rep);
@@ -112,6 +112,15 @@ public final class Runner {
     return report;
   }
 
+  // The baseline of the services (a systemctl call and a health GET each) matters only to a run
+  // that changes something they subscribe to, and only such a change can be rolled back: so it is
+  // taken right before the first reversible resource that would change, still before any change.
+  // A why-run check first costs little (the apt queries it makes are cached for the apply).
+  private boolean wouldChange(Resource r) throws InterruptedException {
+    ResourceReport check = invoke(r.id(), () -> r.checkApply(false)).report();
+    return !"unchanged".equals(check.status());
+  }
+
   /** The mutable state of one run. */
   private final class State {
     final Plan plan;
@@ -132,7 +141,10 @@ public final class Runner {
       this.apply = apply;
     }
 
+    boolean baselined;
+
     void baselines() throws InterruptedException {
+      baselined = true;
       for (Resource r : plan.resources()) {
         if (r instanceof Refreshable s && plan.subscriptions().containsKey(r.id())) {
           Attempt a = invoke(r.id(), s::baseline);

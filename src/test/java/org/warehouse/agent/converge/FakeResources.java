@@ -168,6 +168,9 @@ final class FakeResources {
     final Supplier<Boolean> healthy;
     String brokenBefore;
     final List<String> restarts = new ArrayList<>();
+    // What the test wants noted at each baseline (e.g. a package's version at that moment).
+    Supplier<String> witness = () -> "";
+    final List<String> baselines = new ArrayList<>();
 
     CheckedService(String id, Supplier<Boolean> healthy) {
       this.id = id;
@@ -199,6 +202,7 @@ final class FakeResources {
 
     @Override
     public Result baseline() throws ResourceException {
+      baselines.add(witness.get());
       if (brokenBefore != null) {
         throw new ResourceException(brokenBefore);
       }

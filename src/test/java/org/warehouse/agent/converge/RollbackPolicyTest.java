@@ -89,6 +89,20 @@ class RollbackPolicyTest {
   }
 
   @Test
+  void theServicesBaselineIsTakenOnceBeforeTheFirstChangeAndNotAtAllWhenNothingChanges()
+      throws Exception {
+    web.witness = () -> "package at " + pkg.actual + ", file " + file.actual;
+    Plan p = plan(List.of(pkg, file, web), web.id(), List.of(pkg.id(), file.id()));
+    FakeResources.Undoable same = new FakeResources.Undoable("package:w", "1", "1", true);
+
+    runner.run(plan(List.of(same, web), web.id(), List.of(same.id())), true, Trigger.MANUAL);
+    assertThat(web.baselines).as("a run with nothing to change").isEmpty();
+
+    runner.run(p, true, Trigger.MANUAL);
+    assertThat(web.baselines).containsExactly("package at 1, file old");
+  }
+
+  @Test
   void aServiceThatWasAlreadyBrokenIsNotABlameForTheRunsChanges() throws Exception {
     web.brokenBefore = "service:web was not running: failed (failed)";
     Plan p = plan(List.of(pkg, web), web.id(), List.of(pkg.id()));
