@@ -31,6 +31,26 @@ class CliTest {
   }
 
   @Test
+  void topLevelHelpListsEveryCommandAndHelpNamesOne() {
+    assertThat(run("--help")).isZero();
+    assertThat(out.toString())
+        .contains(
+            "daemon",
+            "converge",
+            "status",
+            "check-config",
+            "attributes",
+            "compare-versions",
+            "quarantine",
+            "disable",
+            "enable");
+    assertThat(run("help", "disable")).isZero();
+    assertThat(out.toString()).contains("--reason=TEXT");
+    assertThat(run("--version")).isZero();
+    assertThat(out.toString()).contains("warehouse-agent ");
+  }
+
+  @Test
   void usageErrorsExit64() {
     assertThat(run("no-such-command")).isEqualTo(64);
     assertThat(run("converge", "--bogus")).isEqualTo(64);
