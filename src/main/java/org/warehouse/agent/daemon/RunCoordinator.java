@@ -222,6 +222,10 @@ final class RunCoordinator {
         current = null;
         runningSince = null;
       }
+      // A converge allocates a few MB (apt output, reports, YAML), then the daemon idles for an
+      // interval. One full collection of the small heap (milliseconds with Serial GC) lets the JVM
+      // give the heap back down to MaxHeapFreeRatio, so the idle RSS stays where it started.
+      System.gc();
     }
   }
 
