@@ -14,6 +14,7 @@ import org.warehouse.agent.config.Settings;
 import org.warehouse.agent.config.SettingsLoader;
 import org.warehouse.agent.daemon.Daemon;
 import org.warehouse.agent.daemon.SettingsSource;
+import org.warehouse.agent.daemon.TestSettings;
 
 /**
  * {@code agent converge --now} in a JVM of its own, with and without a daemon to ask: it must not
@@ -32,15 +33,7 @@ class CliFootprintTest {
   @TempDir Path dir;
 
   private Path config() throws Exception {
-    Path yml = dir.resolve("agent.yml");
-    Files.writeString(
-        yml,
-        "state_dir: "
-            + dir.resolve("state")
-            + "\nrun_dir: "
-            + dir.resolve("run")
-            + "\nfirst_run_delay: 1h\nattributes: {files: []}\nmetrics: {listen: '127.0.0.1:0'}\n");
-    return yml;
+    return TestSettings.write(dir, "first_run_delay: 1h\n");
   }
 
   private String convergeInChildJvm(Path yml, String name) throws Exception {

@@ -12,6 +12,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.warehouse.agent.converge.ResourceReport;
 import org.warehouse.agent.converge.RunReport;
+import org.warehouse.agent.daemon.TestSettings;
 
 class CliTest {
   @TempDir Path dir;
@@ -85,14 +86,7 @@ class CliTest {
 
   @Test
   void convergeWithNothingConfiguredRecordsAnUnchangedRunThatStatusShows() throws Exception {
-    Path yml = dir.resolve("agent.yml");
-    Files.writeString(
-        yml,
-        "state_dir: "
-            + dir.resolve("state")
-            + "\nrun_dir: "
-            + dir.resolve("run")
-            + "\nattributes: {files: []}\n");
+    Path yml = TestSettings.write(dir, "");
 
     assertThat(run("converge", "--now", "--detailed-exitcodes", "--config", yml.toString()))
         .isZero();
@@ -111,14 +105,7 @@ class CliTest {
 
   @Test
   void disableSkipsConvergesUntilEnableAndForceRunsOnceAnyway() throws Exception {
-    Path yml = dir.resolve("agent.yml");
-    Files.writeString(
-        yml,
-        "state_dir: "
-            + dir.resolve("state")
-            + "\nrun_dir: "
-            + dir.resolve("run")
-            + "\nattributes: {files: []}\n");
+    Path yml = TestSettings.write(dir, "");
     String config = yml.toString();
     assertThat(run("disable", "--config", config)).isEqualTo(64);
     assertThat(run("disable", "--reason", " ", "--config", config)).isEqualTo(64);
@@ -156,14 +143,7 @@ class CliTest {
 
   @Test
   void anUnreadableMaintenanceRecordCountsAsDisabledAndEnableRemovesIt() throws Exception {
-    Path yml = dir.resolve("agent.yml");
-    Files.writeString(
-        yml,
-        "state_dir: "
-            + dir.resolve("state")
-            + "\nrun_dir: "
-            + dir.resolve("run")
-            + "\nattributes: {files: []}\n");
+    Path yml = TestSettings.write(dir, "");
     Files.createDirectories(dir.resolve("state"));
     Files.writeString(dir.resolve("state/disabled.json"), "{not json");
     assertThat(run("converge", "--now", "--config", yml.toString())).isEqualTo(75);

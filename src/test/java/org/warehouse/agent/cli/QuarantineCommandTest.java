@@ -11,6 +11,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.warehouse.agent.apt.Quarantine;
+import org.warehouse.agent.daemon.TestSettings;
 
 class QuarantineCommandTest {
   @TempDir Path dir;
@@ -20,14 +21,7 @@ class QuarantineCommandTest {
 
   @BeforeEach
   void config() throws Exception {
-    yml = dir.resolve("agent.yml");
-    Files.writeString(
-        yml,
-        "state_dir: "
-            + dir.resolve("state")
-            + "\nrun_dir: "
-            + dir.resolve("run")
-            + "\nattributes: {files: []}\n");
+    yml = TestSettings.write(dir, "");
   }
 
   int run(String... args) {

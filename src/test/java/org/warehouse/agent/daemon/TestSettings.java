@@ -8,10 +8,11 @@ import org.warehouse.agent.config.Settings;
 import org.warehouse.agent.config.SettingsLoader;
 
 /** agent.yml files for daemon tests: nothing on the host to manage, state and run dirs in temp. */
-final class TestSettings {
+public final class TestSettings {
   private TestSettings() {}
 
-  static Path write(Path dir, String extra) throws IOException {
+  /** Writes DIR/agent.yml that manages nothing, with {@code extra} lines appended. */
+  public static Path write(Path dir, String extra) throws IOException {
     Path yml = dir.resolve("agent.yml");
     Files.writeString(
         yml,
