@@ -15,5 +15,7 @@ test-fixtures/install-build-deps.sh
 test-fixtures/install-deps.sh
 mvn -B -q -ntp -DskipTests -DskipSandbox package
 mkdir -p target/bench-results
+args="$minutes ${2:-20}"
+[ -n "${3:-}" ] && args="$args $3"
 mvn -B -q -ntp exec:java@bench -Dbench.main=org.warehouse.agent.sandbox.SoakDriver \
-  -Dexec.args="$minutes ${2:-20} ${3:-}" | tee target/bench-results/soak.txt
+  -Dexec.args="$args" | tee target/bench-results/soak.txt
