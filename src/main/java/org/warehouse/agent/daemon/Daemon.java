@@ -191,11 +191,13 @@ public final class Daemon implements RunCoordinator.Context {
               + loadedAt
               + ": "
               + e.getMessage());
+      metrics.reloaded(false);
       return;
     }
     settings = fresh;
     loadedAt = clock.instant();
     metrics.configured(fresh);
+    metrics.reloaded(true);
     if (!fresh.interval().equals(old.interval()) || !fresh.splay().equals(old.splay())) {
       try {
         scheduler.reschedule(
