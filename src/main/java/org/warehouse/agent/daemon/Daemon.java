@@ -11,6 +11,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 import org.quartz.SchedulerException;
@@ -33,6 +34,8 @@ import org.warehouse.agent.resource.AptIndexResource;
  */
 public final class Daemon implements RunCoordinator.Context {
   private static final Logger LOG = Logger.getLogger("daemon");
+  private static final Duration CLOCK_CHECK = Duration.ofSeconds(5);
+  private static final Duration CLOCK_TOLERANCE = Duration.ofSeconds(10);
 
   private final SettingsSource source;
   private final ConvergerFactory convergers;
@@ -109,6 +112,14 @@ public final class Daemon implements RunCoordinator.Context {
       ConvergeSchedule schedule =
           ConvergeSchedule.atStart(clock.instant(), s.interval(), s.firstRunDelay(), offset(s));
       scheduler.start(schedule);
+      ClockWatch watch = new ClockWatch(clock, System::nanoTime, CLOCK_TOLERANCE);
+      // The watch runs for the daemon's life; it never throws (see clockWentBack).
+      var unused =
+          timers.scheduleWithFixedDelay(
+              () -> watch.wentBack().ifPresent(this::clockWentBack),
+              CLOCK_CHECK.toSeconds(),
+              CLOCK_CHECK.toSeconds(),
+              TimeUnit.SECONDS);
       // Last: the first scrape already sees the next run.
       startMetrics(s);
       LOG.info(
@@ -173,6 +184,28 @@ public final class Daemon implements RunCoordinator.Context {
     LOG.info("stopped");
   }
 
+  /**
+   * After the wall clock was set back, Quartz's next slot is as far away as the jump: take the
+   * host's next slot from the clock as it is now. (A jump forward needs nothing: the missed slot
+   * fires once, at once, as a misfire.)
+   */
+  private void clockWentBack(Duration by) {
+    Settings s = settings;
+    try {
+      ConvergeSchedule schedule =
+          ConvergeSchedule.afterReload(clock.instant(), s.interval(), offset(s));
+      scheduler.reschedule(schedule);
+      LOG.warning(
+          "wall clock went back by "
+              + by.toSeconds()
+              + "s; next converge rescheduled to "
+              + schedule.firstSlot());
+    } catch (SchedulerException | RuntimeException e) {
+      // A periodic task that throws is never run again: log and keep watching.
+      LOG.log(Level.SEVERE, "wall clock went back; cannot reschedule", e);
+    }
+  }
+
   private void reloadInBackground() {
     // Off the signal thread: a reload reads files and may reschedule.
     timers.execute(this::reload);
@@ -192,11 +225,13 @@ public final class Daemon implements RunCoordinator.Context {
               + loadedAt
               + ": "
               + e.getMessage());
+      metrics.reloaded(false);
       return;
     }
     settings = fresh;
     loadedAt = clock.instant();
     metrics.configured(fresh);
+    metrics.reloaded(true);
     if (!fresh.interval().equals(old.interval()) || !fresh.splay().equals(old.splay())) {
       try {
         scheduler.reschedule(

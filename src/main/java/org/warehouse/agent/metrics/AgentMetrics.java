@@ -55,6 +55,8 @@ public final class AgentMetrics implements RunListener {
   private volatile double lastSuccess;
   private volatile double lastRunSuccess = Double.NaN;
   private volatile double intervalSeconds;
+  // The daemon loaded agent.yml at start, or would not be running.
+  private volatile double lastReloadSuccess = 1;
 
   // Every gauge holds its state strongly: Micrometer's default is a weak reference, and a gauge
   // whose lambda was collected reports NaN (next_run did, after the first GC).
@@ -127,6 +129,13 @@ public final class AgentMetrics implements RunListener {
         .description("The configured interval between scheduled converges")
         .strongReference(true)
         .register(registry);
+    for (String result : List.of("ok", "failed")) {
+      reloads(result);
+    }
+    Gauge.builder(PREFIX + "config_last_reload_success", this, m -> m.lastReloadSuccess)
+        .description("1 when the last reload of agent.yml (SIGHUP) took effect, 0 when refused")
+        .strongReference(true)
+        .register(registry);
     Info.builder()
         .name(PREFIX + "build_info")
         .help("The agent's version")
@@ -181,6 +190,12 @@ public final class AgentMetrics implements RunListener {
           packageReports(r);
         });
     lastSuccessEnd.ifPresent(t -> lastSuccess = seconds(t));
+  }
+
+  /** Records a reload of agent.yml (SIGHUP): taken, or refused as invalid. */
+  public void reloaded(boolean ok) {
+    reloads(ok ? "ok" : "failed").increment();
+    lastReloadSuccess = ok ? 1 : 0;
   }
 
   /** Counts repository polls by repository and result. */
@@ -282,6 +297,13 @@ public final class AgentMetrics implements RunListener {
     return Counter.builder(PREFIX + "repository_polls")
         .tags("repository", repository, "result", result)
         .description("Conditional GETs of repositories' InRelease by result")
+        .register(registry);
+  }
+
+  private Counter reloads(String result) {
+    return Counter.builder(PREFIX + "config_reloads")
+        .tags("result", result)
+        .description("Reloads of agent.yml on SIGHUP by result: ok, or failed (invalid, refused)")
         .register(registry);
   }
 

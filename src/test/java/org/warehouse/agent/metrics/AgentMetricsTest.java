@@ -66,6 +66,31 @@ class AgentMetricsTest {
   }
 
   @Test
+  void reloadsOfAgentYmlAreCountedAndTheLastOneShows() {
+    String before = metrics.scrape();
+    assertThat(type(before, "warehouse_agent_config_reloads_total")).isEqualTo("counter");
+    assertThat(type(before, "warehouse_agent_config_last_reload_success")).isEqualTo("gauge");
+    assertThat(sample(before, "warehouse_agent_config_reloads_total{result=\"failed\"}")).isZero();
+    assertThat(sample(before, "warehouse_agent_config_reloads_total{result=\"ok\"}")).isZero();
+    assertThat(sample(before, "warehouse_agent_config_last_reload_success")).isEqualTo(1);
+
+    metrics.reloaded(false);
+
+    String refused = metrics.scrape();
+    assertThat(sample(refused, "warehouse_agent_config_reloads_total{result=\"failed\"}"))
+        .isEqualTo(1);
+    assertThat(sample(refused, "warehouse_agent_config_last_reload_success")).isZero();
+
+    metrics.reloaded(true);
+
+    String taken = metrics.scrape();
+    assertThat(sample(taken, "warehouse_agent_config_reloads_total{result=\"ok\"}")).isEqualTo(1);
+    assertThat(sample(taken, "warehouse_agent_config_reloads_total{result=\"failed\"}"))
+        .isEqualTo(1);
+    assertThat(sample(taken, "warehouse_agent_config_last_reload_success")).isEqualTo(1);
+  }
+
+  @Test
   void everyDesignMetricIsThereWithItsType() throws Exception {
     metrics.configured(
         SettingsLoader.load(
