@@ -8,9 +8,10 @@
 #   util-linux, mount         unshare, nsenter, setsid, mount
 #   systemd     the sandbox boots the host's own /lib/systemd/systemd
 #   dpkg        dpkg-deb (essential; listed so that its absence is reported, not assumed)
+#   lintian     checks the agent's own .deb (PackageLintianTest)
 set -eu
 
-packages="apt-utils curl dpkg gpg gpg-agent gpgconf mount python3 python3-yaml systemd util-linux"
+packages="apt-utils curl dpkg gpg gpg-agent gpgconf lintian mount python3 python3-yaml systemd util-linux"
 
 missing=""
 for p in $packages; do
