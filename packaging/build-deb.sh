@@ -54,7 +54,7 @@ else
   when=$(date -u -R -d "@${SOURCE_DATE_EPOCH:-$(date +%s)}")
   {
     printf 'warehouse-agent (%s) stable; urgency=medium\n\n' "$version"
-    printf '  * Build of %s from the source of %s (no changelog entry of its own).\n\n' "$version" "$top"
+    printf '  * Build of %s (no changelog entry of its own).\n\n' "$version"
     printf ' -- %s  %s\n\n' "$maintainer" "$when"
     cat "$here/debian/changelog"
   } > "$changelog"
