@@ -186,7 +186,8 @@ public final class Daemon implements RunCoordinator.Context {
                 throw new IOException(r.describeFailure());
               }
             });
-    restart.clearStale();
+    restart.clearStale(
+        ProcessHandle.current().info().startInstant().orElse(java.time.Instant.EPOCH));
     // The poll catches its own failures (DeferredRestart.run logs them); nothing to join.
     var unused = timers.scheduleWithFixedDelay(restart, 1, 1, TimeUnit.SECONDS);
   }

@@ -41,12 +41,16 @@ final class DeferredRestart implements Runnable {
   }
 
   /**
-   * Forgets a request left from before this daemon started: it was meant for the daemon that ran
-   * then, and this one already runs the installed version.
+   * Forgets a request older than this daemon ({@code startedAt}, the JVM's start): it was meant for
+   * the daemon that ran then, and this one already runs the version installed before it started. A
+   * request written while this JVM was starting is kept: the jar may have been replaced after the
+   * JVM opened the old one.
    */
-  void clearStale() {
+  void clearStale(java.time.Instant startedAt) {
     try {
-      if (Files.deleteIfExists(request)) {
+      if (Files.exists(request)
+          && Files.getLastModifiedTime(request).toInstant().isBefore(startedAt)) {
+        Files.delete(request);
         LOG.info("ignoring " + request + ": it was for the daemon that ran before this one");
       }
     } catch (IOException e) {
