@@ -9,9 +9,10 @@
 #   systemd     the sandbox boots the host's own /lib/systemd/systemd
 #   dpkg        dpkg-deb (essential; listed so that its absence is reported, not assumed)
 #   libfaketime the fault matrix moves the agent's wall clock (LD_PRELOAD), never the host's
+#   lintian     checks the agent's own .deb (PackageIT)
 set -eu
 
-packages="apt-utils curl dpkg gpg gpg-agent gpgconf libfaketime mount python3 python3-yaml systemd util-linux"
+packages="apt-utils curl dpkg gpg gpg-agent gpgconf libfaketime lintian mount python3 python3-yaml systemd util-linux"
 
 missing=""
 for p in $packages; do

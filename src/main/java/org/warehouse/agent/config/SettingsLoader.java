@@ -53,6 +53,30 @@ public final class SettingsLoader {
           "secrets_dir",
           "history_limit",
           "metrics");
+
+  /**
+   * Every key agent.yml accepts, by section: "" is the top level, "repositories[]" each item of
+   * that list, "apt" that mapping. The README's reference is checked against it.
+   */
+  static final Map<String, Set<String>> KEYS =
+      Map.of(
+          "",
+          TOP,
+          "repositories[]",
+          Set.of("name", "uri", "suite", "components", "signed_by", "poll_timeout"),
+          "packages[]",
+          Set.of("name", "version"),
+          "config_files[]",
+          Set.of("path", "attribute", "owner", "group", "mode"),
+          "services[]",
+          Set.of("name", "restart_on", "health_url", "health_timeout"),
+          "attributes",
+          Set.of("default", "files", "override"),
+          "apt",
+          Set.of("lock_timeout", "update_timeout", "install_timeout", "sources_dir", "keyring_dir"),
+          "metrics",
+          Set.of("listen"));
+
   private static final Pattern MODE = Pattern.compile("0?[0-7]{3,4}");
   private static final Pattern ACCOUNT = Pattern.compile("[a-z_][a-z0-9_-]{0,31}");
   private static final Pattern ATTRIBUTE_PATH = Pattern.compile("[^.\\s]+(\\.[^.\\s]+)*");
@@ -137,7 +161,7 @@ public final class SettingsLoader {
     YamlMap metrics = top.map("metrics");
     String listen = "127.0.0.1:9557";
     if (metrics != null) {
-      metrics.allowOnly(Set.of("listen"));
+      metrics.allowOnly(KEYS.get("metrics"));
       listen = metrics.string("listen", listen);
       if (!listen.matches("(\\[[0-9a-fA-F:]+\\]|[A-Za-z0-9.-]+):\\d{1,5}")
           || Integer.parseInt(listen.substring(listen.lastIndexOf(':') + 1)) > 65535) {
@@ -195,8 +219,7 @@ public final class SettingsLoader {
     if (apt == null) {
       apt = new YamlMap(top.file(), "apt", newYaml().compose(new java.io.StringReader("{}")));
     }
-    apt.allowOnly(
-        Set.of("lock_timeout", "update_timeout", "install_timeout", "sources_dir", "keyring_dir"));
+    apt.allowOnly(KEYS.get("apt"));
     return new Settings.Apt(
         duration(apt, "lock_timeout", "120s"),
         duration(apt, "update_timeout", "120s"),
@@ -211,7 +234,7 @@ public final class SettingsLoader {
     List<Node> items = top.list("repositories");
     for (int i = 0; i < items.size(); i++) {
       YamlMap r = new YamlMap(top.file(), "repositories[" + i + "]", items.get(i));
-      r.allowOnly(Set.of("name", "uri", "suite", "components", "signed_by", "poll_timeout"));
+      r.allowOnly(KEYS.get("repositories[]"));
       String name = r.string("name", null);
       if (!Names.isRepositoryName(name)) {
         throw r.error(r.node("name"), r.child("name"), "'" + name + "' is not a valid name");
@@ -268,7 +291,7 @@ public final class SettingsLoader {
     List<Node> items = top.list("packages");
     for (int i = 0; i < items.size(); i++) {
       YamlMap p = new YamlMap(top.file(), "packages[" + i + "]", items.get(i));
-      p.allowOnly(Set.of("name", "version"));
+      p.allowOnly(KEYS.get("packages[]"));
       String name = p.string("name", null);
       if (!Names.isPackageName(name)) {
         throw p.error(
@@ -306,7 +329,7 @@ public final class SettingsLoader {
     List<Node> items = top.list("config_files");
     for (int i = 0; i < items.size(); i++) {
       YamlMap c = new YamlMap(top.file(), "config_files[" + i + "]", items.get(i));
-      c.allowOnly(Set.of("path", "attribute", "owner", "group", "mode"));
+      c.allowOnly(KEYS.get("config_files[]"));
       Path path = absolute(c, "path", null);
       if (!seen.add(path)) {
         throw c.error(c.node("path"), c.child("path"), "duplicate config file " + path);
@@ -358,7 +381,7 @@ public final class SettingsLoader {
     List<Node> items = top.list("services");
     for (int i = 0; i < items.size(); i++) {
       YamlMap s = new YamlMap(top.file(), "services[" + i + "]", items.get(i));
-      s.allowOnly(Set.of("name", "restart_on", "health_url", "health_timeout"));
+      s.allowOnly(KEYS.get("services[]"));
       String name = s.string("name", null);
       if (!Names.isUnitName(name)) {
         throw s.error(s.node("name"), s.child("name"), "'" + name + "' is not a valid unit name");
@@ -407,7 +430,7 @@ public final class SettingsLoader {
       return new Settings.Attributes(
           Map.of(), List.of(Path.of("/etc/warehouse-agent/attributes.d")), Map.of());
     }
-    a.allowOnly(Set.of("default", "files", "override"));
+    a.allowOnly(KEYS.get("attributes"));
     List<Path> files = new ArrayList<>();
     for (String f : a.stringList("files", List.of("/etc/warehouse-agent/attributes.d"))) {
       Path p = Path.of(f);

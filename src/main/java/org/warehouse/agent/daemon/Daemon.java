@@ -6,6 +6,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
@@ -22,6 +23,9 @@ import org.warehouse.agent.converge.Maintenance;
 import org.warehouse.agent.converge.RunHistory;
 import org.warehouse.agent.converge.RunListener;
 import org.warehouse.agent.converge.RunReport;
+import org.warehouse.agent.exec.Command;
+import org.warehouse.agent.exec.CommandResult;
+import org.warehouse.agent.exec.ProcessCommandRunner;
 import org.warehouse.agent.metrics.AgentMetrics;
 import org.warehouse.agent.metrics.MetricsServer;
 import org.warehouse.agent.resource.AptIndexResource;
@@ -96,6 +100,11 @@ public final class Daemon implements RunCoordinator.Context {
       Runtime.getRuntime()
           .addShutdownHook(new Thread(() -> stopInOrder("JVM shutdown"), "agent shutdown"));
     }
+    warnIfNothingToManage(settings);
+    armDeferredRestart(System.getenv());
+    // Last: systemd reports the start done (Type=notify) once the socket answers and signals work.
+    new SystemdNotifier(new ProcessCommandRunner(), System.getenv())
+        .ready("converging every " + settings.interval().toSeconds() + "s");
     stopRequested.await();
     stopInOrder(stopReason);
     return 0;
@@ -144,6 +153,54 @@ public final class Daemon implements RunCoordinator.Context {
     } catch (SchedulerException e) {
       throw new IOException("cannot start the scheduler: " + e.getMessage(), e);
     }
+  }
+
+  private void warnIfNothingToManage(Settings s) {
+    if (s.repositories().isEmpty()
+        && s.packages().isEmpty()
+        && s.configFiles().isEmpty()
+        && s.services().isEmpty()) {
+      // The package's default agent.yml: valid, so the daemon runs instead of crash-looping.
+      LOG.warning(
+          source.path()
+              + " lists no repositories, packages, config_files or services: nothing to manage"
+              + " until you fill it in (then: systemctl reload warehouse-agent)");
+    }
+  }
+
+  /**
+   * Under systemd (a runtime directory, a .service cgroup), polls for the postinst's restart
+   * request; see {@link DeferredRestart}.
+   */
+  private void armDeferredRestart(Map<String, String> env) {
+    String dirs = env.get("RUNTIME_DIRECTORY");
+    Optional<String> unit = DeferredRestart.ownUnit(Path.of("/proc/self/cgroup"));
+    if (dirs == null || dirs.isBlank() || unit.isEmpty()) {
+      return;
+    }
+    ProcessCommandRunner runner = new ProcessCommandRunner();
+    DeferredRestart restart =
+        new DeferredRestart(
+            Path.of(dirs.split(":", -1)[0]).resolve(DeferredRestart.FILE),
+            () -> runs.runningSince().isPresent(),
+            () -> {
+              // --no-block: systemd's SIGTERM must find this thread free, not waiting for itself.
+              CommandResult r =
+                  runner.run(
+                      Command.of(
+                          Duration.ofSeconds(30),
+                          "systemctl",
+                          "restart",
+                          "--no-block",
+                          unit.get()));
+              if (!r.succeeded()) {
+                throw new IOException(r.describeFailure());
+              }
+            });
+    restart.clearStale(
+        ProcessHandle.current().info().startInstant().orElse(java.time.Instant.EPOCH));
+    // The poll catches its own failures (DeferredRestart.run logs them); nothing to join.
+    var unused = timers.scheduleWithFixedDelay(restart, 1, 1, TimeUnit.SECONDS);
   }
 
   /** Asks the daemon to stop in order (as SIGTERM does). */

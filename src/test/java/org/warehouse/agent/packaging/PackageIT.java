@@ -1,0 +1,188 @@
+package org.warehouse.agent.packaging;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.zip.ZipFile;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.warehouse.agent.sandbox.AgentPackage;
+
+/**
+ * The .deb that {@code mvn package} built, inspected on the host (read-only): dpkg-deb's view of
+ * its control fields and contents, the version inside the jar, lintian, the copyright file against
+ * the jar's bundled libraries, and byte-for-byte reproducible builds.
+ */
+class PackageIT {
+  /** lintian warnings the README's "Lintian" section lists and justifies; anything else fails. */
+  private static final Set<String> JUSTIFIED_WARNINGS =
+      Set.of(
+          "non-standard-dir-perm 0700 != 0755 [etc/warehouse-agent/secrets/]",
+          "non-standard-dir-perm 0700 != 0755 [var/lib/warehouse-agent/]");
+
+  private record Output(int exit, String text) {}
+
+  private static Output run(String... argv) throws IOException, InterruptedException {
+    Process p = new ProcessBuilder(argv).redirectErrorStream(true).start();
+    byte[] out = p.getInputStream().readAllBytes();
+    if (!p.waitFor(5, TimeUnit.MINUTES)) {
+      p.destroyForcibly();
+      throw new IllegalStateException(String.join(" ", argv) + " timed out");
+    }
+    return new Output(p.exitValue(), new String(out, StandardCharsets.UTF_8));
+  }
+
+  private static Map<String, String> fields(Path deb) throws Exception {
+    Output o = run("dpkg-deb", "--field", deb.toString());
+    assertThat(o.exit()).as(o.text()).isZero();
+    Map<String, String> out = new TreeMap<>();
+    Matcher m = Pattern.compile("(?m)^([A-Za-z-]+): (.*)$").matcher(o.text());
+    while (m.find()) {
+      out.put(m.group(1), m.group(2));
+    }
+    return out;
+  }
+
+  @Test
+  void controlFieldsAreWhatOperatorsAndAptExpect() throws Exception {
+    Path deb = AgentPackage.built();
+    assertThat(deb.getFileName().toString())
+        .isEqualTo("warehouse-agent_" + AgentPackage.version() + "_all.deb");
+
+    Map<String, String> f = fields(deb);
+
+    assertThat(f)
+        .containsEntry("Package", "warehouse-agent")
+        .containsEntry("Version", AgentPackage.version())
+        .containsEntry("Architecture", "all")
+        .containsEntry("Section", "admin")
+        .containsEntry(
+            "Depends", "default-jre-headless (>= 2:1.17) | java17-runtime-headless, apt, systemd");
+    assertThat(Integer.parseInt(f.get("Installed-Size"))).isGreaterThan(1000);
+    Output info = run("dpkg-deb", "--info", deb.toString());
+    assertThat(info.text()).contains("conffiles", "md5sums", "postinst", "prerm", "postrm");
+    Output conffiles =
+        run("sh", "-c", "dpkg-deb --ctrl-tarfile \"$0\" | tar -xO ./conffiles", deb.toString());
+    assertThat(conffiles.text()).isEqualTo("/etc/warehouse-agent/agent.yml\n");
+  }
+
+  @Test
+  void contentsAreTheDocumentedLayoutOwnedByRoot() throws Exception {
+    Output o = run("dpkg-deb", "--contents", AgentPackage.built().toString());
+    assertThat(o.exit()).as(o.text()).isZero();
+    Map<String, String> modes = new TreeMap<>();
+    for (String line : o.text().lines().toList()) {
+      String[] cols = line.trim().split("\\s+", 6);
+      assertThat(cols[1]).as(line).isEqualTo("root/root");
+      modes.put(cols[5].replaceFirst("^\\./", "/"), cols[0]);
+    }
+    assertThat(modes)
+        .containsEntry("/usr/bin/agent", "-rwxr-xr-x")
+        .containsEntry("/usr/share/warehouse-agent/warehouse-agent.jar", "-rw-r--r--")
+        .containsEntry("/lib/systemd/system/warehouse-agent.service", "-rw-r--r--")
+        .containsEntry("/lib/systemd/system/warehouse-agent-converge.service", "-rw-r--r--")
+        .containsEntry("/lib/systemd/system/warehouse-agent-converge.timer", "-rw-r--r--")
+        .containsEntry("/etc/warehouse-agent/agent.yml", "-rw-r--r--")
+        .containsEntry("/etc/warehouse-agent/attributes.d/", "drwxr-xr-x")
+        .containsEntry("/etc/warehouse-agent/secrets/", "drwx------")
+        .containsEntry("/var/lib/warehouse-agent/", "drwx------")
+        .containsEntry("/usr/share/doc/warehouse-agent/copyright", "-rw-r--r--")
+        .containsEntry("/usr/share/doc/warehouse-agent/changelog.gz", "-rw-r--r--")
+        .containsEntry("/usr/share/doc/warehouse-agent/README.md.gz", "-rw-r--r--")
+        .containsEntry("/usr/share/man/man1/agent.1.gz", "-rw-r--r--");
+    List<String> files = modes.keySet().stream().filter(p -> !p.endsWith("/")).toList();
+    assertThat(files).as("no file beyond those above").hasSize(10);
+  }
+
+  @Test
+  void theJarInsideReportsThePackageVersion(@TempDir Path dir) throws Exception {
+    assertThat(run("dpkg-deb", "-x", AgentPackage.built().toString(), dir.toString()).exit())
+        .isZero();
+
+    Output version =
+        run(
+            "java",
+            "-jar",
+            dir.resolve("usr/share/warehouse-agent/warehouse-agent.jar").toString(),
+            "--version");
+
+    assertThat(version.text().strip()).isEqualTo("warehouse-agent " + AgentPackage.version());
+  }
+
+  @Test
+  void buildsAreReproducibleAndStampTheirVersion(@TempDir Path dir) throws Exception {
+    Path a = AgentPackage.build("26.12.07", dir.resolve("a"));
+    Path b = AgentPackage.build("26.12.07", dir.resolve("b"));
+
+    assertThat(Files.readAllBytes(a)).isEqualTo(Files.readAllBytes(b));
+    assertThat(fields(a)).containsEntry("Version", "26.12.07");
+    Path x = dir.resolve("x");
+    assertThat(run("dpkg-deb", "-x", a.toString(), x.toString()).exit()).isZero();
+    Output version =
+        run(
+            "java",
+            "-jar",
+            x.resolve("usr/share/warehouse-agent/warehouse-agent.jar").toString(),
+            "--version");
+    assertThat(version.text().strip()).isEqualTo("warehouse-agent 26.12.07");
+    Output bad = run(AgentPackage.script().toString(), "--out", dir.toString(), "1.0");
+    assertThat(bad.exit()).isEqualTo(64);
+    assertThat(bad.text()).contains("version must be YY.MM.NN");
+  }
+
+  @Test
+  void lintianFindsNoErrorsAndOnlyTheJustifiedWarnings() throws Exception {
+    Output o = run("lintian", "--pedantic", "--info", AgentPackage.built().toString());
+
+    List<String> errors = new ArrayList<>();
+    Set<String> warnings = new TreeSet<>();
+    for (String line : o.text().lines().toList()) {
+      if (line.startsWith("E: ")) {
+        errors.add(line);
+      } else if (line.startsWith("W: warehouse-agent: ")) {
+        warnings.add(line.substring("W: warehouse-agent: ".length()));
+      }
+    }
+    assertThat(errors).as(o.text()).isEmpty();
+    assertThat(warnings).as(o.text()).isEqualTo(JUSTIFIED_WARNINGS);
+    String readme = Files.readString(Path.of("README.md"), StandardCharsets.UTF_8);
+    for (String w : warnings) {
+      assertThat(readme).as("README lists %s", w).contains(w.substring(0, w.indexOf(' ')));
+    }
+  }
+
+  @Test
+  void theCopyrightFileNamesEveryBundledLibrary(@TempDir Path dir) throws Exception {
+    assertThat(run("dpkg-deb", "-x", AgentPackage.built().toString(), dir.toString()).exit())
+        .isZero();
+    String copyright = Files.readString(dir.resolve("usr/share/doc/warehouse-agent/copyright"));
+    Set<String> bundled = new TreeSet<>();
+    try (ZipFile jar =
+        new ZipFile(dir.resolve("usr/share/warehouse-agent/warehouse-agent.jar").toFile())) {
+      Pattern pom = Pattern.compile("META-INF/maven/([^/]+)/([^/]+)/pom.properties");
+      jar.stream()
+          .forEach(
+              e -> {
+                Matcher m = pom.matcher(e.getName());
+                if (m.matches() && !m.group(1).equals("org.warehouse")) {
+                  bundled.add(m.group(1) + ":" + m.group(2) + ":");
+                }
+              });
+    }
+
+    assertThat(bundled).hasSizeGreaterThan(10);
+    assertThat(bundled).allSatisfy(artifact -> assertThat(copyright).contains(artifact));
+  }
+}
