@@ -71,6 +71,14 @@ install -d -m 700 "$tree/etc/warehouse-agent/secrets" "$tree/var/lib/warehouse-a
 python3 "$here/stamp-version.py" "$jar" "$tree/usr/share/warehouse-agent/warehouse-agent.jar" "$version"
 chmod 644 "$tree/usr/share/warehouse-agent/warehouse-agent.jar"
 install -m 755 "$here/bin/agent" "$tree/usr/bin/agent"
+# Class-data sharing: the classes the agent loads (the build's list, beside the jar) and the script
+# that makes this host's JVM archive them (postinst, and the trigger on /usr/lib/jvm).
+classlist="${jar%.jar}.classlist"
+if [ -f "$classlist" ]; then
+  install -d -m 755 "$tree/usr/lib/warehouse-agent"
+  install -m 644 "$classlist" "$tree/usr/share/warehouse-agent/warehouse-agent.classlist"
+  install -m 755 "$here/cds-archive.sh" "$tree/usr/lib/warehouse-agent/cds-archive"
+fi
 for unit in warehouse-agent.service warehouse-agent-converge.service warehouse-agent-converge.timer; do
   install -m 644 "$project/systemd/$unit" "$tree/lib/systemd/system/$unit"
 done
@@ -90,6 +98,8 @@ for script in postinst prerm postrm; do
   chmod 755 "$tree/DEBIAN/$script"
 done
 echo /etc/warehouse-agent/agent.yml > "$tree/DEBIAN/conffiles"
+# A JDK upgrade makes the class-data archive stale: the postinst makes it again.
+echo "interest-noawait /usr/lib/jvm" > "$tree/DEBIAN/triggers"
 # dpkg is essential: a Depends on it would be an error (lintian), and any Debian 12 dpkg will do.
 installed_kb=$(du -sk --exclude=DEBIAN "$tree" | cut -f1)
 cat > "$tree/DEBIAN/control" <<CONTROL
@@ -111,7 +121,8 @@ Description: keeps a Warehouse application server converged
 CONTROL
 (cd "$tree" && find . -path ./DEBIAN -prune -o -type f -printf '%P\0' | LC_ALL=C sort -z \
   | xargs -0 md5sum) > "$tree/DEBIAN/md5sums"
-chmod 644 "$tree/DEBIAN/control" "$tree/DEBIAN/conffiles" "$tree/DEBIAN/md5sums"
+chmod 644 "$tree/DEBIAN/control" "$tree/DEBIAN/conffiles" "$tree/DEBIAN/triggers" \
+  "$tree/DEBIAN/md5sums"
 
 # Every mtime is the changelog's date: the package's bytes depend on its content alone.
 find "$tree" -exec touch -h -d "@$SOURCE_DATE_EPOCH" {} +

@@ -101,9 +101,11 @@ class PackageIT {
         .containsEntry("/usr/share/doc/warehouse-agent/copyright", "-rw-r--r--")
         .containsEntry("/usr/share/doc/warehouse-agent/changelog.gz", "-rw-r--r--")
         .containsEntry("/usr/share/doc/warehouse-agent/README.md.gz", "-rw-r--r--")
-        .containsEntry("/usr/share/man/man1/agent.1.gz", "-rw-r--r--");
+        .containsEntry("/usr/share/man/man1/agent.1.gz", "-rw-r--r--")
+        .containsEntry("/usr/share/warehouse-agent/warehouse-agent.classlist", "-rw-r--r--")
+        .containsEntry("/usr/lib/warehouse-agent/cds-archive", "-rwxr-xr-x");
     List<String> files = modes.keySet().stream().filter(p -> !p.endsWith("/")).toList();
-    assertThat(files).as("no file beyond those above").hasSize(10);
+    assertThat(files).as("no file beyond those above").hasSize(12);
   }
 
   @Test

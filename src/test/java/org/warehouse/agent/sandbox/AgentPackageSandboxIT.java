@@ -202,6 +202,16 @@ class AgentPackageSandboxIT {
     assertThat(journal(host)).contains("nothing to manage until you fill it in");
     ExecResult check = s.exec(List.of(AGENT, "check-config"));
     assertThat(check.exitCode()).as(check.toString()).isZero();
+    // The postinst made this JVM's class-data archive, and the launcher maps the agent from it.
+    assertThat(Files.exists(s.hostPath("/var/cache/warehouse-agent/warehouse-agent.jsa"))).isTrue();
+    ExecResult loaded =
+        s.exec(
+            List.of(AGENT, "--version"),
+            Map.of("WAREHOUSE_AGENT_JAVA_OPTS", "-Xlog:class+load=info:stdout"),
+            Duration.ofSeconds(60));
+    assertThat(loaded.stdout())
+        .as("the agent's classes come from the archive")
+        .contains("org.warehouse.agent.cli.Main source: shared objects file");
     // The installed units, checked by the systemd that runs them.
     ExecResult verify =
         s.exec(
@@ -371,7 +381,8 @@ class AgentPackageSandboxIT {
             AGENT,
             "/usr/share/warehouse-agent",
             "/lib/systemd/system/warehouse-agent.service",
-            "/lib/systemd/system/warehouse-agent-converge.timer")) {
+            "/lib/systemd/system/warehouse-agent-converge.timer",
+            "/var/cache/warehouse-agent")) {
       assertThat(Files.exists(s.hostPath(gone))).as(gone).isFalse();
     }
     assertThat(s.readFile(AgentInSandbox.CONFIG)).isEqualTo(settings);
