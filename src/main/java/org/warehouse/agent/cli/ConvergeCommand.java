@@ -61,19 +61,13 @@ final class ConvergeCommand implements Callable<Integer> {
   boolean verbose;
 
   @Override
-  public Integer call() throws IOException, InterruptedException {
+  public Integer call() throws IOException, InterruptedException, ConfigException {
     PrintWriter err = spec.commandLine().getErr();
     if (!now) {
       err.println("agent converge: --now is required (scheduled runs belong to 'agent daemon')");
       return ExitCodes.USAGE;
     }
-    Settings settings;
-    try {
-      settings = config.load();
-    } catch (ConfigException e) {
-      err.println("agent: " + e.getMessage());
-      return ExitCodes.CONFIG;
-    }
+    Settings settings = config.load();
     // Checked here for both paths: the daemon runs every manual request it gets, so a forced one
     // needs nothing more; scheduled runs are the daemon's to skip. A why-run changes nothing.
     if (!whyRun && !force) {

@@ -26,14 +26,8 @@ final class DaemonCommand implements Callable<Integer> {
   @Spec picocli.CommandLine.Model.CommandSpec spec;
 
   @Override
-  public Integer call() throws InterruptedException {
-    Settings settings;
-    try {
-      settings = config.load();
-    } catch (ConfigException e) {
-      spec.commandLine().getErr().println("agent: " + e.getMessage());
-      return ExitCodes.CONFIG;
-    }
+  public Integer call() throws InterruptedException, ConfigException {
+    Settings settings = config.load();
     SettingsSource source =
         new SettingsSource() {
           @Override

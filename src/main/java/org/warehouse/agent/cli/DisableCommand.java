@@ -32,20 +32,14 @@ final class DisableCommand implements Callable<Integer> {
   String reason;
 
   @Override
-  public Integer call() throws IOException {
+  public Integer call() throws IOException, ConfigException {
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
     if (reason.isBlank()) {
       err.println("agent disable: --reason must say why");
       return ExitCodes.USAGE;
     }
-    Settings settings;
-    try {
-      settings = config.load();
-    } catch (ConfigException e) {
-      err.println("agent: " + e.getMessage());
-      return ExitCodes.CONFIG;
-    }
+    Settings settings = config.load();
     Maintenance maintenance = new Maintenance(settings.stateDir());
     Optional<Maintenance.Disabled> before;
     try {

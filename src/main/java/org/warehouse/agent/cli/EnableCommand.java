@@ -21,15 +21,9 @@ final class EnableCommand implements Callable<Integer> {
   @Spec picocli.CommandLine.Model.CommandSpec spec;
 
   @Override
-  public Integer call() throws IOException {
+  public Integer call() throws IOException, ConfigException {
     PrintWriter out = spec.commandLine().getOut();
-    Settings settings;
-    try {
-      settings = config.load();
-    } catch (ConfigException e) {
-      spec.commandLine().getErr().println("agent: " + e.getMessage());
-      return ExitCodes.CONFIG;
-    }
+    Settings settings = config.load();
     Optional<Maintenance.Disabled> was = new Maintenance(settings.stateDir()).enable();
     out.println(
         was.map(d -> "enabled; converges had been " + d.describe())

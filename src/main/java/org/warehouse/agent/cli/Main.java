@@ -6,6 +6,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.function.Supplier;
+import org.warehouse.agent.config.ConfigException;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -65,6 +66,11 @@ public final class Main implements Runnable {
         .forEach(c -> c.getCommandSpec().exitCodeOnInvalidInput(ExitCodes.USAGE));
     cl.setExecutionExceptionHandler(
         (ex, commandLine, parseResult) -> {
+          // Every command reads agent.yml first; an invalid one is the same answer for all.
+          if (ex instanceof ConfigException) {
+            commandLine.getErr().println("agent: " + ex.getMessage());
+            return ExitCodes.CONFIG;
+          }
           commandLine.getErr().println("agent: internal error: " + ex);
           return ExitCodes.FAILED;
         });

@@ -40,15 +40,6 @@ final class QuarantineCommand implements Runnable {
         spec.commandLine(), "missing subcommand: list or clear");
   }
 
-  private static Settings load(ConfigOption config, PrintWriter err) {
-    try {
-      return config.load();
-    } catch (ConfigException e) {
-      err.println("agent: " + e.getMessage());
-      return null;
-    }
-  }
-
   /** {@code agent quarantine list [--json]}. */
   @Command(
       name = "list",
@@ -63,13 +54,10 @@ final class QuarantineCommand implements Runnable {
     boolean json;
 
     @Override
-    public Integer call() throws IOException {
+    public Integer call() throws IOException, ConfigException {
       PrintWriter out = spec.commandLine().getOut();
       PrintWriter err = spec.commandLine().getErr();
-      Settings settings = load(config, err);
-      if (settings == null) {
-        return ExitCodes.CONFIG;
-      }
+      Settings settings = config.load();
       Quarantine q = new Quarantine(settings.stateDir(), Clock.systemUTC());
       List<Quarantine.Entry> entries;
       try {
@@ -125,7 +113,7 @@ final class QuarantineCommand implements Runnable {
     String version;
 
     @Override
-    public Integer call() throws IOException, InterruptedException {
+    public Integer call() throws IOException, InterruptedException, ConfigException {
       PrintWriter out = spec.commandLine().getOut();
       PrintWriter err = spec.commandLine().getErr();
       try {
@@ -134,10 +122,7 @@ final class QuarantineCommand implements Runnable {
         err.println("agent quarantine clear: invalid version '" + version + "': " + e.getMessage());
         return ExitCodes.USAGE;
       }
-      Settings settings = load(config, err);
-      if (settings == null) {
-        return ExitCodes.CONFIG;
-      }
+      Settings settings = config.load();
       Quarantine q = new Quarantine(settings.stateDir(), Clock.systemUTC());
       // Under the run lock: a converge in progress may be adding to the same file.
       try (RunLock lock =

@@ -37,15 +37,9 @@ final class StatusCommand implements Callable<Integer> {
   boolean json;
 
   @Override
-  public Integer call() throws IOException {
+  public Integer call() throws IOException, ConfigException {
     PrintWriter out = spec.commandLine().getOut();
-    Settings settings;
-    try {
-      settings = config.load();
-    } catch (ConfigException e) {
-      spec.commandLine().getErr().println("agent: " + e.getMessage());
-      return ExitCodes.CONFIG;
-    }
+    Settings settings = config.load();
     Optional<RunReport> last = new RunHistory(settings.stateDir(), settings.historyLimit()).last();
     Optional<DaemonStatus> daemon = daemonStatus(settings);
     List<Quarantine.Entry> quarantined =

@@ -66,8 +66,12 @@ class CliTest {
     assertThat(run("check-config", "--config", yml.toString())).isEqualTo(78);
     assertThat(run("converge", "--now", "--config", yml.toString())).isEqualTo(78);
     assertThat(run("status", "--config", yml.toString())).isEqualTo(78);
+    assertThat(run("disable", "--reason", "x", "--config", yml.toString())).isEqualTo(78);
+    assertThat(run("enable", "--config", yml.toString())).isEqualTo(78);
+    assertThat(run("quarantine", "list", "--config", yml.toString())).isEqualTo(78);
     assertThat(err.toString())
-        .contains(yml + ":2: intervall: unknown key (did you mean 'interval'?)");
+        .contains(yml + ":2: intervall: unknown key (did you mean 'interval'?)")
+        .doesNotContain("internal error");
   }
 
   @Test
