@@ -280,45 +280,55 @@ public final class AgentMetrics implements RunListener {
   }
 
   private Counter runs(String result, String trigger) {
-    return Counter.builder(PREFIX + "converge_runs")
-        .tags("result", result, "trigger", trigger)
-        .description("Converges by result and trigger (why-run excluded)")
-        .register(registry);
+    return counter(
+        "converge_runs",
+        "Converges by result and trigger (why-run excluded)",
+        "result",
+        result,
+        "trigger",
+        trigger);
   }
 
   private Counter skippedRuns(String reason) {
-    return Counter.builder(PREFIX + "converge_skipped")
-        .tags("reason", reason)
-        .description("Scheduled converges that did not run, by reason")
-        .register(registry);
+    return counter(
+        "converge_skipped", "Scheduled converges that did not run, by reason", "reason", reason);
   }
 
   private Counter polls(String repository, String result) {
-    return Counter.builder(PREFIX + "repository_polls")
-        .tags("repository", repository, "result", result)
-        .description("Conditional GETs of repositories' InRelease by result")
-        .register(registry);
+    return counter(
+        "repository_polls",
+        "Conditional GETs of repositories' InRelease by result",
+        "repository",
+        repository,
+        "result",
+        result);
   }
 
   private Counter reloads(String result) {
-    return Counter.builder(PREFIX + "config_reloads")
-        .tags("result", result)
-        .description("Reloads of agent.yml on SIGHUP by result: ok, or failed (invalid, refused)")
-        .register(registry);
+    return counter(
+        "config_reloads",
+        "Reloads of agent.yml on SIGHUP by result: ok, or failed (invalid, refused)",
+        "result",
+        result);
   }
 
   private Counter restarts(String service, String result) {
-    return Counter.builder(PREFIX + "service_restarts")
-        .tags("service", service, "result", result)
-        .description("Restarts of services notified by a change, by result")
-        .register(registry);
+    return counter(
+        "service_restarts",
+        "Restarts of services notified by a change, by result",
+        "service",
+        service,
+        "result",
+        result);
   }
 
   private Counter rollbacks(String pkg) {
-    return Counter.builder(PREFIX + "rollbacks")
-        .tags("package", pkg)
-        .description("Rollbacks of a package to its previous version")
-        .register(registry);
+    return counter("rollbacks", "Rollbacks of a package to its previous version", "package", pkg);
+  }
+
+  // Micrometer returns the registered counter for a name and tags already seen.
+  private Counter counter(String name, String description, String... tags) {
+    return Counter.builder(PREFIX + name).tags(tags).description(description).register(registry);
   }
 
   private static double seconds(Instant t) {
