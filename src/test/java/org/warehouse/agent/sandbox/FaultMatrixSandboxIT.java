@@ -216,6 +216,20 @@ class FaultMatrixSandboxIT {
     return host.sandbox().startBackground(argv);
   }
 
+  /**
+   * Publishes {@code next}, whose postinst sleeps {@code seconds} after writing POSTINST_PID
+   * ("POSTINST_PID DPKG_PID"), beside the working version; clears the PID file of an earlier one.
+   */
+  private static void publishSlowPostinst(String next, int seconds) {
+    host.publish(
+        deb(host, working),
+        PackageBuilder.warehouse(next)
+            .kind(PackageKind.SLOW_POSTINST)
+            .seconds(seconds)
+            .buildInto(host.debsDir()));
+    host.sandbox().exec(List.of("rm", "-f", POSTINST_PID)).requireSuccess();
+  }
+
   private static void awaitPostinst() {
     Await.until(
         "the slow postinst to start",
@@ -425,13 +439,7 @@ class FaultMatrixSandboxIT {
         () -> {
           Sandbox s = host.sandbox();
           String next = nextVersion();
-          host.publish(
-              deb(host, working),
-              PackageBuilder.warehouse(next)
-                  .kind(PackageKind.SLOW_POSTINST)
-                  .seconds(5)
-                  .buildInto(host.debsDir()));
-          s.exec(List.of("rm", "-f", POSTINST_PID)).requireSuccess();
+          publishSlowPostinst(next, 5);
           String before = metrics();
           ExecResult run;
           try (SandboxProcess cli = convergeInBackground()) {
@@ -712,13 +720,7 @@ class FaultMatrixSandboxIT {
         () -> {
           Sandbox s = host.sandbox();
           String next = nextVersion();
-          host.publish(
-              deb(host, working),
-              PackageBuilder.warehouse(next)
-                  .kind(PackageKind.SLOW_POSTINST)
-                  .seconds(5)
-                  .buildInto(host.debsDir()));
-          s.exec(List.of("rm", "-f", POSTINST_PID)).requireSuccess();
+          publishSlowPostinst(next, 5);
           long daemonPid = DaemonUnit.mainPid(s);
           int restarts = Integer.parseInt(show("NRestarts"));
           ExecResult lost;
@@ -773,15 +775,8 @@ class FaultMatrixSandboxIT {
     row(
         h,
         () -> {
-          Sandbox s = host.sandbox();
           String next = nextVersion();
-          host.publish(
-              deb(host, working),
-              PackageBuilder.warehouse(next)
-                  .kind(PackageKind.SLOW_POSTINST)
-                  .seconds(3)
-                  .buildInto(host.debsDir()));
-          s.exec(List.of("rm", "-f", POSTINST_PID)).requireSuccess();
+          publishSlowPostinst(next, 3);
           int historyBefore = history().size();
           String before = metrics();
           ExecResult a;
