@@ -9,6 +9,7 @@ import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import org.warehouse.agent.apt.AptConfig;
 import org.warehouse.agent.apt.AptGet;
@@ -40,6 +41,7 @@ import org.warehouse.agent.resource.ServiceResource;
 import org.warehouse.agent.service.HealthCheck;
 import org.warehouse.agent.service.HealthChecker;
 import org.warehouse.agent.service.Systemctl;
+import org.warehouse.agent.service.SystemdBus;
 import org.warehouse.agent.service.UnitManager;
 
 /**
@@ -127,7 +129,10 @@ public final class HostPlanFactory implements PlanFactory {
     }
     UnitManager units =
         new UnitManager(
-            new Systemctl(runner, Duration.ofSeconds(90)),
+            new Systemctl(
+                runner,
+                Duration.ofSeconds(90),
+                Optional.of(new SystemdBus(SystemdBus.PRIVATE_SOCKET, Duration.ofSeconds(10)))),
             Duration.ofSeconds(90),
             Duration.ofMillis(500),
             new HealthChecker());

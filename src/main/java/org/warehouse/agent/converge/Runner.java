@@ -76,10 +76,24 @@ public final class Runner {
         listener.resourceFinished(skipped, false);
         continue;
       }
-      if (apply && !run.baselined && r instanceof Reversible && wouldChange(r)) {
-        run.baselines();
+      // The baseline of the services (a systemctl look and a health GET each) matters only to a
+      // run that changes something they subscribe to, and only such a change can be rolled back:
+      // so it is taken right before the first reversible resource that would change, still
+      // before any change. Until then each reversible resource is checked (why-run) first.
+      ResourceReport rep = null;
+      if (apply && !run.baselined && r instanceof Reversible) {
+        ResourceReport check = invoke(r.id(), () -> r.checkApply(false)).report();
+        if ("unchanged".equals(check.status())) {
+          // Nothing to do: the check is the whole of this resource's run (check, then apply only
+          // if needed), so a no-op run looks at each reversible resource once, not twice.
+          rep = check;
+        } else {
+          run.baselines();
+        }
       }
-      ResourceReport rep = invoke(r.id(), () -> r.checkApply(apply)).report();
+      if (rep == null) {
+        rep = invoke(r.id(), () -> r.checkApply(apply)).report();
+      }
       run.reports.add(rep);
       listener.resourceFinished(rep, false);
       if (rep.failed()) {
@@ -110,15 +124,6 @@ public final class Runner {
             error == null ? "" : error);
     listener.runFinished(report);
     return report;
-  }
-
-  // The baseline of the services (a systemctl call and a health GET each) matters only to a run
-  // that changes something they subscribe to, and only such a change can be rolled back: so it is
-  // taken right before the first reversible resource that would change, still before any change.
-  // A why-run check first costs little (the apt queries it makes are cached for the apply).
-  private boolean wouldChange(Resource r) throws InterruptedException {
-    ResourceReport check = invoke(r.id(), () -> r.checkApply(false)).report();
-    return !"unchanged".equals(check.status());
   }
 
   /** The mutable state of one run. */

@@ -113,6 +113,8 @@ final class FakeResources {
     String previous;
     String rollbackFailure;
     final List<String> rollbacks = new ArrayList<>();
+    // Each checkApply call's apply flag.
+    final List<Boolean> checks = new ArrayList<>();
 
     Undoable(String id, String desired, String actual, boolean previousKnown) {
       this.id = id;
@@ -128,6 +130,7 @@ final class FakeResources {
 
     @Override
     public Result checkApply(boolean apply) {
+      checks.add(apply);
       if (desired.equals(actual)) {
         return Result.unchanged(actual);
       }

@@ -97,9 +97,15 @@ class RollbackPolicyTest {
 
     runner.run(plan(List.of(same, web), web.id(), List.of(same.id())), true, Trigger.MANUAL);
     assertThat(web.baselines).as("a run with nothing to change").isEmpty();
+    assertThat(same.checks)
+        .as("checked once: the why-run check is its whole run")
+        .containsExactly(false);
 
     runner.run(p, true, Trigger.MANUAL);
     assertThat(web.baselines).containsExactly("package at 1, file old");
+    // The first change is checked, then applied; after the baseline the rest go straight to apply.
+    assertThat(pkg.checks).containsExactly(false, true);
+    assertThat(file.checks).containsExactly(true);
   }
 
   @Test
