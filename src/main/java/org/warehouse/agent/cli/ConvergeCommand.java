@@ -62,7 +62,12 @@ final class ConvergeCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws IOException, InterruptedException, ConfigException {
-    PrintWriter err = spec.commandLine().getErr();
+    return run(spec.commandLine().getOut(), spec.commandLine().getErr());
+  }
+
+  /** The command with its options set, by picocli or by {@link QuickConverge}. */
+  int run(PrintWriter out, PrintWriter err)
+      throws IOException, InterruptedException, ConfigException {
     if (!now) {
       err.println("agent converge: --now is required (scheduled runs belong to 'agent daemon')");
       return ExitCodes.USAGE;
@@ -89,7 +94,7 @@ final class ConvergeCommand implements Callable<Integer> {
     }
     if (daemon.isPresent()) {
       try (ControlClient client = daemon.get()) {
-        return viaDaemon(client, err);
+        return viaDaemon(client, out, err);
       }
     }
     Converger converger = Wiring.converger(settings, new LoggingListener(), (repo, result) -> {});
@@ -103,7 +108,7 @@ final class ConvergeCommand implements Callable<Integer> {
       err.println("agent: invalid input, nothing changed: " + e.getMessage());
       return ExitCodes.CONFIG;
     }
-    print(report);
+    print(report, out);
     return exitCode(report, detailed);
   }
 
@@ -119,7 +124,7 @@ final class ConvergeCommand implements Callable<Integer> {
 
   // The daemon runs the converge (so there is one converger per host) and streams its events;
   // replayed into the same listener, they log the same lines as an in-process run would.
-  private int viaDaemon(ControlClient client, PrintWriter err) throws IOException {
+  private int viaDaemon(ControlClient client, PrintWriter out, PrintWriter err) throws IOException {
     RunOutcome outcome;
     try {
       outcome =
@@ -130,7 +135,7 @@ final class ConvergeCommand implements Callable<Integer> {
     }
     switch (outcome.error()) {
       case "" -> {
-        print(outcome.report());
+        print(outcome.report(), out);
         return exitCode(outcome.report(), detailed);
       }
       case RunOutcome.LOCK_BUSY, RunOutcome.STOPPING -> {
@@ -148,8 +153,7 @@ final class ConvergeCommand implements Callable<Integer> {
     }
   }
 
-  private void print(RunReport report) throws IOException {
-    PrintWriter out = spec.commandLine().getOut();
+  private void print(RunReport report, PrintWriter out) throws IOException {
     if (json) {
       out.println(Json.mapper().writeValueAsString(report));
       return;

@@ -5,6 +5,7 @@ import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Optional;
 import java.util.function.Supplier;
 import org.warehouse.agent.config.ConfigException;
 import picocli.CommandLine;
@@ -19,21 +20,27 @@ import picocli.CommandLine.Command;
     exitCodeOnInvalidInput = ExitCodes.USAGE,
     exitCodeOnExecutionException = ExitCodes.FAILED)
 public final class Main implements Runnable {
-  // Picocli reflects over every subcommand it is given, which was most of a short command's CPU
-  // time: a command line naming one gets only that one; help, usage errors and the rest get all.
-  private static final Map<String, Supplier<Object>> COMMANDS = new LinkedHashMap<>();
+  /**
+   * The subcommands by name. A holder of its own: building the map links ten constructor
+   * references, which {@code agent converge --now} (read by {@link QuickConverge}) never needs.
+   */
+  private static final class Commands {
+    // Picocli reflects over every subcommand it is given, which was most of a short command's CPU
+    // time: a command line naming one gets only that one; help, usage errors and the rest get all.
+    static final Map<String, Supplier<Object>> ALL = new LinkedHashMap<>();
 
-  static {
-    COMMANDS.put("daemon", DaemonCommand::new);
-    COMMANDS.put("converge", ConvergeCommand::new);
-    COMMANDS.put("status", StatusCommand::new);
-    COMMANDS.put("check-config", CheckConfigCommand::new);
-    COMMANDS.put("attributes", AttributesCommand::new);
-    COMMANDS.put("compare-versions", CompareVersionsCommand::new);
-    COMMANDS.put("quarantine", QuarantineCommand::new);
-    COMMANDS.put("disable", DisableCommand::new);
-    COMMANDS.put("enable", EnableCommand::new);
-    COMMANDS.put("help", CommandLine.HelpCommand::new);
+    static {
+      ALL.put("daemon", DaemonCommand::new);
+      ALL.put("converge", ConvergeCommand::new);
+      ALL.put("status", StatusCommand::new);
+      ALL.put("check-config", CheckConfigCommand::new);
+      ALL.put("attributes", AttributesCommand::new);
+      ALL.put("compare-versions", CompareVersionsCommand::new);
+      ALL.put("quarantine", QuarantineCommand::new);
+      ALL.put("disable", DisableCommand::new);
+      ALL.put("enable", EnableCommand::new);
+      ALL.put("help", CommandLine.HelpCommand::new);
+    }
   }
 
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
@@ -50,13 +57,23 @@ public final class Main implements Runnable {
   public static int run(String[] args, PrintWriter out, PrintWriter err) {
     boolean verbose = java.util.Arrays.asList(args).contains("--verbose");
     Logging.configure(verbose);
+    // The command run by hand most often answers without picocli (its model was a third of the
+    // command's wall time); everything else, help and usage errors included, goes through it.
+    Optional<ConvergeCommand> quick = QuickConverge.parse(args);
+    if (quick.isPresent()) {
+      try {
+        return quick.get().run(out, err);
+      } catch (Exception e) {
+        return onException(e, err);
+      }
+    }
     CommandLine cl = new CommandLine(new Main());
     Supplier<Object> named =
-        args.length > 0 && !"help".equals(args[0]) ? COMMANDS.get(args[0]) : null;
+        args.length > 0 && !"help".equals(args[0]) ? Commands.ALL.get(args[0]) : null;
     if (named != null) {
       cl.addSubcommand(args[0], named.get());
     } else {
-      COMMANDS.forEach((name, command) -> cl.addSubcommand(name, command.get()));
+      Commands.ALL.forEach((name, command) -> cl.addSubcommand(name, command.get()));
     }
     cl.setOut(out);
     cl.setErr(err);
@@ -65,16 +82,18 @@ public final class Main implements Runnable {
         .values()
         .forEach(c -> c.getCommandSpec().exitCodeOnInvalidInput(ExitCodes.USAGE));
     cl.setExecutionExceptionHandler(
-        (ex, commandLine, parseResult) -> {
-          // Every command reads agent.yml first; an invalid one is the same answer for all.
-          if (ex instanceof ConfigException) {
-            commandLine.getErr().println("agent: " + ex.getMessage());
-            return ExitCodes.CONFIG;
-          }
-          commandLine.getErr().println("agent: internal error: " + ex);
-          return ExitCodes.FAILED;
-        });
+        (ex, commandLine, parseResult) -> onException(ex, commandLine.getErr()));
     return cl.execute(args);
+  }
+
+  // Every command reads agent.yml first; an invalid one is the same answer for all.
+  private static int onException(Exception ex, PrintWriter err) {
+    if (ex instanceof ConfigException) {
+      err.println("agent: " + ex.getMessage());
+      return ExitCodes.CONFIG;
+    }
+    err.println("agent: internal error: " + ex);
+    return ExitCodes.FAILED;
   }
 
   @Override
