@@ -4,9 +4,11 @@
 # instead of reading, parsing and verifying them from the jar: `agent converge --now` without a
 # daemon takes about half the CPU time, and the idle daemon's RSS is a few MiB lower.
 #
-#   cds-archive.sh list LAUNCHER CLASSLIST   run the agent's usual paths (daemon, converge --now
+#   cds-archive.sh list LAUNCHER CLASSLIST JAR
+#                                            run the agent's usual paths (daemon, converge --now
 #                                            through it and in-process, status) on a throw-away
-#                                            config that manages nothing, recording the classes
+#                                            config that manages nothing, recording the classes;
+#                                            then every agent class in JAR
 #   cds-archive.sh dump JAR CLASSLIST JSA    make the archive (JVM-specific: the package's postinst
 #                                            and a JDK upgrade trigger run this on the host)
 #
@@ -16,7 +18,7 @@
 set -euo pipefail
 
 list() {
-  local launcher=$1 out=$2 port
+  local launcher=$1 out=$2 jar=$3 port
   pid=""
   tmp=$(mktemp -d)
   trap 'if [ -n "$pid" ]; then kill "$pid" 2>/dev/null || true; fi; rm -rf "$tmp"' EXIT
@@ -52,8 +54,15 @@ YML
   WAREHOUSE_AGENT_JAVA_OPTS="-XX:DumpLoadedClassList=$tmp/inprocess.list" \
     "$launcher" converge --now --config "$tmp/agent.yml" > /dev/null 2>&1
   # One list, in load order, each class once (a lambda line follows the classes it names).
+  # Then every class of the agent itself: the paths above manage nothing, so the resources, apt,
+  # render and service classes a real run loads would otherwise come from the jar, parsed and
+  # verified at every command's start.
+  python3 -c 'import sys, zipfile
+for n in zipfile.ZipFile(sys.argv[1]).namelist():
+    if n.startswith("org/warehouse/agent/") and n.endswith(".class") and "module-info" not in n:
+        print(n[:-6])' "$jar" > "$tmp/agent.list"
   cat "$tmp/client.list" "$tmp/inprocess.list" "$tmp/status.list" "$tmp/daemon.list" \
-    | awk '!/^#/ && !seen[$0]++' > "$out.tmp"
+    "$tmp/agent.list" | awk '!/^#/ && !seen[$0]++' > "$out.tmp"
   mv "$out.tmp" "$out"
   echo "cds-archive: $(wc -l < "$out") classes in $out"
 }
@@ -68,7 +77,7 @@ dump() {
 }
 
 case "${1:-}" in
-  list) list "$2" "$3" ;;
+  list) list "$2" "$3" "$4" ;;
   dump) dump "$2" "$3" "$4" ;;
-  *) echo "usage: $0 list LAUNCHER CLASSLIST | dump JAR CLASSLIST JSA" >&2; exit 64 ;;
+  *) echo "usage: $0 list LAUNCHER CLASSLIST JAR | dump JAR CLASSLIST JSA" >&2; exit 64 ;;
 esac

@@ -24,12 +24,14 @@ public final class AgentInSandbox {
   private final String launcher;
 
   public AgentInSandbox(SandboxHost host) {
+    this(host, Path.of(System.getProperty("agent.launcher", "target/bin/agent")));
+  }
+
+  /** The agent started by another launcher (a benchmark's baseline build, for instance). */
+  public AgentInSandbox(SandboxHost host, Path launcher) {
     this.host = host;
-    this.launcher =
-        Path.of(System.getProperty("agent.launcher", "target/bin/agent"))
-            .toAbsolutePath()
-            .toString();
-    if (!Files.isExecutable(Path.of(launcher))) {
+    this.launcher = launcher.toAbsolutePath().toString();
+    if (!Files.isExecutable(launcher)) {
       throw new IllegalStateException(launcher + " is missing: run the Maven package phase first");
     }
   }

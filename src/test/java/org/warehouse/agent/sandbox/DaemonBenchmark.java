@@ -2,6 +2,7 @@ package org.warehouse.agent.sandbox;
 
 import java.net.ServerSocket;
 import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -14,14 +15,28 @@ import java.util.regex.Pattern;
  * Prints the idle RSS (after converging), the in-daemon time of a no-op converge (the repository
  * answers 304), and the wall time of {@code agent converge --now} from a shell with and without a
  * daemon; medians of N runs (argument 1, default 7), and RSS across M converges in the daemon
- * (argument 2, default 200) to show whether memory grows. Not a test: figures, no thresholds.
+ * (argument 2, default 200) to show whether memory grows. With a baseline launcher (argument 3,
+ * e.g. another commit's target/bin/agent), every figure is taken for both builds in the same
+ * sandbox, the runs of the two alternating, and printed side by side with their ratio. Not a test:
+ * figures, no thresholds.
  */
 public final class DaemonBenchmark {
   private DaemonBenchmark() {}
 
+  /** One build's figures. */
+  private static final class Figures {
+    final List<Double> inDaemon = new ArrayList<>();
+    final List<Double> cliViaDaemon = new ArrayList<>();
+    final List<Double> inProcess = new ArrayList<>();
+    final List<Double> cliInProcess = new ArrayList<>();
+    double idleRss;
+    final List<String> breakdown = new ArrayList<>();
+  }
+
   public static void main(String[] args) throws Exception {
     int runs = args.length > 0 ? Integer.parseInt(args[0]) : 7;
     int soak = args.length > 1 ? Integer.parseInt(args[1]) : 200;
+    Path baselineLauncher = args.length > 2 && !args[2].isBlank() ? Path.of(args[2]) : null;
     SandboxSupport.assumeAvailable();
     int port;
     try (ServerSocket socket = new ServerSocket(0)) {
@@ -30,6 +45,8 @@ public final class DaemonBenchmark {
     try (SandboxHost host = SandboxHost.start()) {
       Sandbox s = host.sandbox();
       AgentInSandbox agent = new AgentInSandbox(host);
+      AgentInSandbox baseline =
+          baselineLauncher == null ? null : new AgentInSandbox(host, baselineLauncher);
       host.publish(host.buildWarehouse("18.09.01"));
       agent.configure(
           AgentInSandbox.standardConfig(host.server().uri().toString(), "")
@@ -38,36 +55,16 @@ public final class DaemonBenchmark {
               + port
               + "\n",
           Map.of("10-warehouse.yml", "warehouse:\n  config:\n    site: pypi\n"));
-      DaemonUnit.install(s);
-      s.checkOutput("systemctl", "start", DaemonUnit.UNIT);
-      Await.until(
-          "the first converge",
-          Duration.ofMinutes(2),
-          () -> Files.exists(s.hostPath("/var/lib/warehouse-agent/last-run.json")));
-      for (int i = 0; i < 3; i++) {
-        requireNoOp(agent.converge());
-      }
+      Figures ours = new Figures();
+      Figures theirs = new Figures();
 
-      List<Double> inDaemon = new ArrayList<>();
-      List<Double> cliViaDaemon = new ArrayList<>();
-      for (int i = 0; i < runs; i++) {
-        ExecResult r = requireNoOp(agent.converge());
-        inDaemon.add(durationMs(r));
-        cliViaDaemon.add(r.elapsed().toNanos() / 1e6);
-      }
-      // Where the in-daemon time of the last no-op went, resource by resource.
-      String lastRun = s.readFile("/var/lib/warehouse-agent/last-run.json");
-      List<String> breakdown = new ArrayList<>();
-      Matcher step =
-          Pattern.compile("\"id\" : \"([^\"]+)\"[^}]*?\"durationMs\" : (\\d+)").matcher(lastRun);
-      while (step.find()) {
-        breakdown.add(String.format("    %-60s %5s ms", step.group(1), step.group(2)));
-      }
-      Thread.sleep(15_000);
-      long pid = DaemonUnit.mainPid(s);
-      double idleRss = rssKib(s, pid);
-
+      // The baseline's daemon first (when there is one), each client of it timed alternately.
       List<String> soakLines = new ArrayList<>();
+      if (baseline != null) {
+        daemonPhase(s, baselineLauncher, baseline, theirs, agent, ours, runs);
+      }
+      daemonPhase(s, Fixtures.agentLauncher(), agent, ours, baseline, theirs, runs);
+      long pid = DaemonUnit.mainPid(s);
       for (int i = 1; i <= soak; i++) {
         requireNoOp(agent.converge());
         if (i % Math.max(1, soak / 5) == 0) {
@@ -75,39 +72,107 @@ public final class DaemonBenchmark {
               String.format("  after %4d converges: RSS %.1f MiB", i, rssKib(s, pid) / 1024));
         }
       }
-
       s.checkOutput("systemctl", "stop", DaemonUnit.UNIT);
-      List<Double> inProcess = new ArrayList<>();
-      List<Double> cliInProcess = new ArrayList<>();
+
       for (int i = 0; i < runs; i++) {
         ExecResult r = requireNoOp(agent.converge());
-        inProcess.add(durationMs(r));
-        cliInProcess.add(r.elapsed().toNanos() / 1e6);
+        ours.inProcess.add(durationMs(r));
+        ours.cliInProcess.add(r.elapsed().toNanos() / 1e6);
+        if (baseline != null) {
+          ExecResult b = requireNoOp(baseline.converge());
+          theirs.inProcess.add(durationMs(b));
+          theirs.cliInProcess.add(b.elapsed().toNanos() / 1e6);
+        }
       }
 
       System.out.println();
       System.out.printf(
           "warehouse-agent daemon benchmark (medians of %d runs; no-op = 304, nothing to do)%n",
           runs);
-      System.out.printf(
-          "  idle daemon RSS (launcher flags, after %d converges): %.1f MiB%n",
-          runs + 3, idleRss / 1024);
-      System.out.printf(
-          "  no-op converge inside the daemon (report durationMs): %.0f ms%n", median(inDaemon));
-      System.out.printf(
-          "  agent converge --now, daemon running (wall):          %.0f ms%n",
-          median(cliViaDaemon));
-      System.out.printf(
-          "  agent converge --now, no daemon (wall):               %.0f ms%n",
-          median(cliInProcess));
-      System.out.printf(
-          "    of which the converge itself (report durationMs):    %.0f ms%n", median(inProcess));
+      if (baseline != null) {
+        System.out.printf("  %-58s %9s %9s %6s%n", "", "this", "baseline", "ratio");
+      }
+      row(
+          "idle daemon RSS after " + (runs + 3) + " converges (MiB)",
+          List.of(ours.idleRss / 1024),
+          baseline == null ? null : List.of(theirs.idleRss / 1024));
+      row(
+          "no-op converge inside the daemon (report, ms)",
+          ours.inDaemon,
+          baseline == null ? null : theirs.inDaemon);
+      row(
+          "agent converge --now, daemon running (wall, ms)",
+          ours.cliViaDaemon,
+          baseline == null ? null : theirs.cliViaDaemon);
+      row(
+          "agent converge --now, no daemon (wall, ms)",
+          ours.cliInProcess,
+          baseline == null ? null : theirs.cliInProcess);
+      row(
+          "  of which the converge itself (report, ms)",
+          ours.inProcess,
+          baseline == null ? null : theirs.inProcess);
       System.out.println("    last no-op in the daemon, by resource:");
-      breakdown.forEach(System.out::println);
+      ours.breakdown.forEach(System.out::println);
       System.out.println("  RSS across converges in one daemon:");
       soakLines.forEach(System.out::println);
       System.out.println("  (wall times include nsenter into the sandbox, a few ms)");
+      if (baseline != null) {
+        System.out.println("  baseline: " + baselineLauncher.toAbsolutePath());
+      }
     }
+  }
+
+  // Runs the daemon of one build under the unit and times its no-op runs; the other build's
+  // client (if any) takes turns with this one's against the same daemon.
+  private static void daemonPhase(
+      Sandbox s,
+      Path launcher,
+      AgentInSandbox client,
+      Figures figures,
+      AgentInSandbox otherClient,
+      Figures otherFigures,
+      int runs)
+      throws Exception {
+    s.exec(List.of("systemctl", "stop", DaemonUnit.UNIT));
+    s.exec(List.of("rm", "-f", "/var/lib/warehouse-agent/last-run.json"));
+    DaemonUnit.install(s, launcher);
+    s.checkOutput("systemctl", "start", DaemonUnit.UNIT);
+    Await.until(
+        "the first converge",
+        Duration.ofMinutes(2),
+        () -> Files.exists(s.hostPath("/var/lib/warehouse-agent/last-run.json")));
+    for (int i = 0; i < 3; i++) {
+      requireNoOp(client.converge());
+    }
+    for (int i = 0; i < runs; i++) {
+      ExecResult r = requireNoOp(client.converge());
+      figures.inDaemon.add(durationMs(r));
+      figures.cliViaDaemon.add(r.elapsed().toNanos() / 1e6);
+      if (otherClient != null) {
+        otherFigures.cliViaDaemon.add(
+            requireNoOp(otherClient.converge()).elapsed().toNanos() / 1e6);
+      }
+    }
+    // Where the in-daemon time of the last no-op went, resource by resource.
+    String lastRun = s.readFile("/var/lib/warehouse-agent/last-run.json");
+    Matcher step =
+        Pattern.compile("\"id\" ?: ?\"([^\"]+)\"[^}]*?\"durationMs\" ?: ?(\\d+)").matcher(lastRun);
+    while (step.find()) {
+      figures.breakdown.add(String.format("    %-60s %5s ms", step.group(1), step.group(2)));
+    }
+    Thread.sleep(15_000);
+    figures.idleRss = rssKib(s, DaemonUnit.mainPid(s));
+  }
+
+  private static void row(String label, List<Double> ours, List<Double> theirs) {
+    if (theirs == null) {
+      System.out.printf("  %-58s %9.1f%n", label, median(ours));
+      return;
+    }
+    System.out.printf(
+        "  %-58s %9.1f %9.1f %6.2f%n",
+        label, median(ours), median(theirs), median(ours) / median(theirs));
   }
 
   private static ExecResult requireNoOp(ExecResult r) {

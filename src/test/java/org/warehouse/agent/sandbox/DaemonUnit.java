@@ -3,6 +3,7 @@ package org.warehouse.agent.sandbox;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
+import java.nio.file.Path;
 
 /**
  * systemd/warehouse-agent.service installed in a sandbox as shipped, plus a drop-in that points
@@ -15,6 +16,11 @@ public final class DaemonUnit {
 
   /** Writes the unit and the drop-in inside and reloads systemd. */
   public static void install(Sandbox s) {
+    install(s, Fixtures.agentLauncher());
+  }
+
+  /** As {@link #install(Sandbox)}, the daemon started by {@code launcher}. */
+  public static void install(Sandbox s, Path launcher) {
     try {
       s.writeFile(
           "/etc/systemd/system/" + UNIT,
@@ -24,7 +30,7 @@ public final class DaemonUnit {
     }
     s.writeFile(
         "/etc/systemd/system/" + UNIT + ".d/test.conf",
-        "[Service]\nExecStart=\nExecStart=" + Fixtures.agentLauncher() + " daemon\n");
+        "[Service]\nExecStart=\nExecStart=" + launcher.toAbsolutePath() + " daemon\n");
     s.checkOutput("systemctl", "daemon-reload");
   }
 
