@@ -59,7 +59,8 @@ public final class Converger {
         throw e;
       }
       RunReport report =
-          new Runner(settings.resourceTimeout(), listener, clock, stop).run(plan, !whyRun, trigger);
+          new Runner(settings.resourceTimeout(), listener, clock, stop)
+              .run(plan, !whyRun, trigger, start);
       if (!whyRun) {
         history.record(report);
       }

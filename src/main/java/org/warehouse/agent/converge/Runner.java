@@ -60,8 +60,16 @@ public final class Runner {
 
   /** Converges {@code plan}; with {@code apply} false nothing on the host changes (why-run). */
   public RunReport run(Plan plan, boolean apply, Trigger trigger) throws InterruptedException {
+    return run(plan, apply, trigger, clock.instant());
+  }
+
+  /**
+   * As {@link #run(Plan, boolean, Trigger)}, for a converge that began at {@code start}: the
+   * report's duration is the whole converge's, reading the inputs and building the plan included.
+   */
+  public RunReport run(Plan plan, boolean apply, Trigger trigger, Instant start)
+      throws InterruptedException {
     String runId = UUID.randomUUID().toString();
-    Instant start = clock.instant();
     listener.runStarted(runId, trigger, !apply);
     State run = new State(plan, apply);
     String skipReason = "an earlier resource failed";
