@@ -4,8 +4,10 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.Optional;
-import org.warehouse.agent.state.Json;
+import org.warehouse.agent.state.JsonTree;
 import org.warehouse.agent.state.StateFiles;
 
 /** Remembers, per repository, what its last successful refresh saw (state_dir/repositories/). */
@@ -18,8 +20,15 @@ public final class ProbeCache {
 
   public Optional<ProbeState> load(String repository) {
     try {
+      Map<String, Object> m =
+          JsonTree.readObject(Files.readAllBytes(file(repository)), "probe cache");
       return Optional.of(
-          Json.mapper().readValue(Files.readAllBytes(file(repository)), ProbeState.class));
+          new ProbeState(
+              JsonTree.string(m, "uri"),
+              JsonTree.string(m, "etag"),
+              JsonTree.string(m, "lastModified"),
+              JsonTree.string(m, "sha256"),
+              JsonTree.instant(m, "refreshedAt")));
     } catch (NoSuchFileException e) {
       return Optional.empty();
     } catch (IOException e) {
@@ -31,7 +40,13 @@ public final class ProbeCache {
   public void save(String repository, ProbeState state) throws IOException {
     StateFiles.ensureDir(dir.getParent());
     StateFiles.ensureDir(dir);
-    StateFiles.writeAtomically(file(repository), Json.mapper().writeValueAsBytes(state));
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("uri", state.uri());
+    m.put("etag", state.etag());
+    m.put("lastModified", state.lastModified());
+    m.put("sha256", state.sha256());
+    m.put("refreshedAt", state.refreshedAt());
+    StateFiles.writeAtomically(file(repository), JsonTree.write(m));
   }
 
   /** Forgets everything, so the next run refreshes: after a failed update or a changed list. */

@@ -1,8 +1,5 @@
 package org.warehouse.agent.apt;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -11,9 +8,11 @@ import java.time.Clock;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
-import org.warehouse.agent.state.Json;
+import org.warehouse.agent.state.JsonTree;
 import org.warehouse.agent.state.StateFiles;
 import org.warehouse.agent.version.DebianVersion;
 import org.warehouse.agent.version.InvalidVersionException;
@@ -67,17 +66,23 @@ public final class Quarantine {
     }
     List<Entry> out = new ArrayList<>();
     try {
-      JsonNode root = Json.mapper().readTree(bytes);
-      JsonNode list = root == null ? null : root.get("quarantined");
-      if (list == null || !list.isArray()) {
+      Object root = JsonTree.read(bytes);
+      if (!(root instanceof Map<?, ?> m) || !(m.get("quarantined") instanceof List<?> list)) {
         throw new IOException("no \"quarantined\" list");
       }
-      for (JsonNode n : list) {
+      for (Object item : list) {
+        Map<String, Object> n =
+            item instanceof Map<?, ?> ? JsonTree.object(item, "an entry") : Map.of();
         String name = text(n, "package");
         String version = text(n, "version");
         DebianVersion.parse(version);
+        Object reason = n.get("reason");
         out.add(
-            new Entry(name, version, n.path("reason").asText(""), Instant.parse(text(n, "time"))));
+            new Entry(
+                name,
+                version,
+                reason == null ? "" : reason.toString(),
+                Instant.parse(text(n, "time"))));
       }
     } catch (IOException | InvalidVersionException | DateTimeParseException e) {
       throw new IOException(
@@ -130,25 +135,24 @@ public final class Quarantine {
   }
 
   private void save(List<Entry> entries) throws IOException {
-    ObjectNode root = Json.mapper().createObjectNode();
-    ArrayNode list = root.putArray("quarantined");
+    List<Object> list = new ArrayList<>();
     for (Entry e : entries) {
-      list.addObject()
-          .put("package", e.packageName())
-          .put("version", e.version())
-          .put("reason", e.reason())
-          .put("time", e.time().toString());
+      Map<String, Object> n = new LinkedHashMap<>();
+      n.put("package", e.packageName());
+      n.put("version", e.version());
+      n.put("reason", e.reason());
+      n.put("time", e.time().toString());
+      list.add(n);
     }
     StateFiles.ensureDir(stateDir);
-    StateFiles.writeAtomically(file(), Json.mapper().writeValueAsBytes(root));
+    StateFiles.writeAtomically(file(), JsonTree.write(Map.of("quarantined", list)));
   }
 
-  private static String text(JsonNode n, String field) throws IOException {
-    JsonNode v = n.get(field);
-    if (v == null || !v.isTextual() || v.asText().isEmpty()) {
+  private static String text(Map<String, Object> n, String field) throws IOException {
+    if (!(n.get(field) instanceof String v) || v.isEmpty()) {
       throw new IOException("an entry has no \"" + field + "\"");
     }
-    return v.asText();
+    return v;
   }
 
   private static boolean sameVersion(String a, String b) {

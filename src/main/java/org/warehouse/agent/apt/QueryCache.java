@@ -1,6 +1,5 @@
 package org.warehouse.agent.apt;
 
-import com.fasterxml.jackson.core.type.TypeReference;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
@@ -15,13 +14,14 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HexFormat;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import org.warehouse.agent.exec.Command;
 import org.warehouse.agent.exec.CommandResult;
 import org.warehouse.agent.exec.CommandRunner;
-import org.warehouse.agent.state.Json;
+import org.warehouse.agent.state.JsonTree;
 import org.warehouse.agent.state.StateFiles;
 
 /**
@@ -106,9 +106,19 @@ public final class QueryCache implements CommandRunner {
 
   private Map<String, Entry> load() {
     try {
-      Map<String, Entry> m =
-          Json.mapper().readValue(Files.readAllBytes(file), new TypeReference<>() {});
-      return m == null ? new HashMap<>() : new HashMap<>(m);
+      Map<String, Entry> m = new HashMap<>();
+      for (Map.Entry<String, Object> e :
+          JsonTree.readObject(Files.readAllBytes(file), FILE).entrySet()) {
+        Map<String, Object> v = JsonTree.object(e.getValue(), e.getKey());
+        m.put(
+            e.getKey(),
+            new Entry(
+                JsonTree.string(v, "fingerprint"),
+                (int) JsonTree.number(v, "exitCode"),
+                JsonTree.string(v, "stdout"),
+                JsonTree.string(v, "stderr")));
+      }
+      return m;
     } catch (IOException | RuntimeException e) {
       return new HashMap<>(); // missing or damaged: a cold cache, never a failed run
     }
@@ -117,7 +127,17 @@ public final class QueryCache implements CommandRunner {
   private void save() {
     try {
       StateFiles.ensureDir(file.getParent());
-      StateFiles.writeAtomically(file, Json.mapper().writeValueAsBytes(entries));
+      Map<String, Object> m = new LinkedHashMap<>();
+      entries.forEach(
+          (key, e) -> {
+            Map<String, Object> v = new LinkedHashMap<>();
+            v.put("fingerprint", e.fingerprint());
+            v.put("exitCode", e.exitCode());
+            v.put("stdout", e.stdout());
+            v.put("stderr", e.stderr());
+            m.put(key, v);
+          });
+      StateFiles.writeAtomically(file, JsonTree.write(m));
     } catch (IOException e) {
       // Not remembered: the next run asks dpkg and apt again, which is all this costs.
     }

@@ -6,8 +6,10 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.Optional;
-import org.warehouse.agent.state.Json;
+import org.warehouse.agent.state.JsonTree;
 import org.warehouse.agent.state.StateFiles;
 
 /**
@@ -57,7 +59,16 @@ public final class Maintenance {
       return Optional.empty();
     }
     try {
-      Disabled d = Json.mapper().readValue(bytes, Disabled.class);
+      Object json = JsonTree.read(bytes);
+      Disabled d = null;
+      if (json instanceof Map<?, ?>) {
+        Map<String, Object> m = JsonTree.object(json, FILE);
+        d =
+            new Disabled(
+                JsonTree.string(m, "reason"),
+                JsonTree.string(m, "by"),
+                JsonTree.instant(m, "since"));
+      }
       if (d == null || d.reason() == null || d.since() == null) {
         throw new IOException(file + " is not a maintenance record; remove it with 'agent enable'");
       }
@@ -72,7 +83,11 @@ public final class Maintenance {
   public Disabled disable(String reason, String by, Instant now) throws IOException {
     Disabled d = new Disabled(reason, by, now);
     StateFiles.ensureDir(file.getParent());
-    StateFiles.writeAtomically(file, Json.mapper().writeValueAsBytes(d));
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("reason", d.reason());
+    m.put("by", d.by());
+    m.put("since", d.since());
+    StateFiles.writeAtomically(file, JsonTree.write(m));
     return d;
   }
 

@@ -1,5 +1,9 @@
 package org.warehouse.agent.converge;
 
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.warehouse.agent.state.JsonTree;
+
 /**
  * What happened to one resource (or one notification) in a run.
  *
@@ -38,5 +42,30 @@ public record ResourceReport(
     return "changed".equals(status)
         || "would_change".equals(status)
         || "rollback_failed".equals(status);
+  }
+
+  /** This report as a JSON object ({@link JsonTree}), fields in declaration order. */
+  public Map<String, Object> toJson() {
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("id", id);
+    m.put("status", status);
+    m.put("before", before);
+    m.put("after", after);
+    m.put("detail", detail);
+    m.put("error", error);
+    m.put("durationMs", durationMs);
+    return m;
+  }
+
+  /** The report {@link #toJson()} wrote. */
+  public static ResourceReport fromJson(Map<String, Object> m) {
+    return new ResourceReport(
+        JsonTree.string(m, "id"),
+        JsonTree.string(m, "status"),
+        JsonTree.string(m, "before"),
+        JsonTree.string(m, "after"),
+        JsonTree.string(m, "detail"),
+        JsonTree.string(m, "error"),
+        JsonTree.number(m, "durationMs"));
   }
 }

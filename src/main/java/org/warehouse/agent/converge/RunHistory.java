@@ -10,7 +10,7 @@ import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import org.warehouse.agent.state.Json;
+import org.warehouse.agent.state.JsonTree;
 import org.warehouse.agent.state.StateFiles;
 
 /** last-run.json and a bounded history of run reports in the state directory. */
@@ -33,7 +33,7 @@ public final class RunHistory {
   public void record(RunReport report) throws IOException {
     StateFiles.ensureDir(stateDir);
     Path history = StateFiles.ensureDir(stateDir.resolve("history"));
-    byte[] json = Json.mapper().writeValueAsBytes(report);
+    byte[] json = JsonTree.write(report.toJson());
     StateFiles.writeAtomically(
         history.resolve("run-" + STAMP.format(report.start()) + "-" + report.runId() + ".json"),
         json);
@@ -47,11 +47,15 @@ public final class RunHistory {
   /** The last run's report, if any run was recorded. */
   public Optional<RunReport> last() throws IOException {
     try {
-      return Optional.of(
-          Json.mapper().readValue(Files.readAllBytes(lastRunFile()), RunReport.class));
+      return Optional.of(read(lastRunFile()));
     } catch (NoSuchFileException e) {
       return Optional.empty();
     }
+  }
+
+  /** One report file of this history (last-run.json or a history file). */
+  public static RunReport read(Path file) throws IOException {
+    return RunReport.fromJson(JsonTree.readObject(Files.readAllBytes(file), file.toString()));
   }
 
   /** History files, oldest first (names sort by time). */

@@ -1,7 +1,12 @@
 package org.warehouse.agent.converge;
 
+import java.io.IOException;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import org.warehouse.agent.state.JsonTree;
 
 /** The record of one converge: written to last-run.json, shown by status, counted in metrics. */
 public record RunReport(
@@ -29,5 +34,45 @@ public record RunReport(
   public boolean changedAnything() {
     return resources.stream().anyMatch(ResourceReport::changed)
         || notifications.stream().anyMatch(ResourceReport::changed);
+  }
+
+  /** This report as a JSON object ({@link JsonTree}), fields in declaration order. */
+  public Map<String, Object> toJson() {
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("runId", runId);
+    m.put("trigger", trigger);
+    m.put("whyRun", whyRun);
+    m.put("start", start);
+    m.put("end", end);
+    m.put("durationMs", durationMs);
+    m.put("result", result);
+    m.put("resources", resources.stream().map(ResourceReport::toJson).toList());
+    m.put("notifications", notifications.stream().map(ResourceReport::toJson).toList());
+    m.put("error", error);
+    return m;
+  }
+
+  /** The report {@link #toJson()} wrote. */
+  public static RunReport fromJson(Map<String, Object> m) throws IOException {
+    return new RunReport(
+        JsonTree.string(m, "runId"),
+        JsonTree.string(m, "trigger"),
+        JsonTree.bool(m, "whyRun"),
+        JsonTree.instant(m, "start"),
+        JsonTree.instant(m, "end"),
+        JsonTree.number(m, "durationMs"),
+        JsonTree.string(m, "result"),
+        resources(m, "resources"),
+        resources(m, "notifications"),
+        JsonTree.string(m, "error"));
+  }
+
+  private static List<ResourceReport> resources(Map<String, Object> m, String key)
+      throws IOException {
+    List<ResourceReport> out = new ArrayList<>();
+    for (Map<String, Object> r : JsonTree.objects(m, key)) {
+      out.add(ResourceReport.fromJson(r));
+    }
+    return out;
   }
 }

@@ -56,7 +56,7 @@ public final class ControlClient implements AutoCloseable {
    */
   public RunOutcome converge(boolean whyRun, RunListener listener, Consumer<String> notice)
       throws IOException {
-    lines.write(ClientJson.converge(whyRun));
+    lines.write(ControlMessage.converge(whyRun).toLine());
     while (true) {
       ControlMessage m = next();
       switch (m.type()) {
@@ -82,7 +82,7 @@ public final class ControlClient implements AutoCloseable {
 
   /** The daemon's status. */
   public DaemonStatus status() throws IOException {
-    lines.write(ClientJson.statusRequest());
+    lines.write(ControlMessage.statusRequest().toLine());
     ControlMessage m = next();
     if (!"status".equals(m.type()) || m.status() == null) {
       throw new IOException("unexpected answer to status from the daemon: " + m.type());
@@ -96,7 +96,7 @@ public final class ControlClient implements AutoCloseable {
       throw new IOException(
           "the daemon closed the connection " + path + " before the run's result");
     }
-    return ClientJson.parse(line);
+    return ControlMessage.parse(line);
   }
 
   @Override

@@ -1,14 +1,11 @@
 package org.warehouse.agent.daemon;
 
-import com.fasterxml.jackson.annotation.JsonInclude;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.ObjectReader;
-import com.fasterxml.jackson.databind.ObjectWriter;
-import com.fasterxml.jackson.databind.SerializationFeature;
 import java.io.IOException;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import org.warehouse.agent.converge.ResourceReport;
 import org.warehouse.agent.converge.RunReport;
-import org.warehouse.agent.state.Json;
+import org.warehouse.agent.state.JsonTree;
 
 /**
  * One line of the control socket's protocol: a JSON object on one line, in either direction.
@@ -22,7 +19,6 @@ import org.warehouse.agent.state.Json;
  *
  * @param type what the line is (see above)
  */
-@JsonInclude(JsonInclude.Include.NON_NULL)
 public record ControlMessage(
     String type,
     Boolean whyRun,
@@ -34,17 +30,6 @@ public record ControlMessage(
     String error,
     String message,
     DaemonStatus status) {
-
-  /**
-   * Jackson's data binding, for the daemon's side. In a holder so that the client, which reads with
-   * {@link ClientJson}, never loads it.
-   */
-  private static final class Codec {
-    static final ObjectMapper MAPPER = Json.mapper();
-    static final ObjectWriter WRITER =
-        MAPPER.writerFor(ControlMessage.class).without(SerializationFeature.INDENT_OUTPUT);
-    static final ObjectReader READER = MAPPER.readerFor(ControlMessage.class);
-  }
 
   /** The longest line either side accepts: a report of a few hundred resources fits easily. */
   static final int MAX_LINE = 4 * 1024 * 1024;
@@ -87,20 +72,63 @@ public record ControlMessage(
     return new ControlMessage("status", null, null, null, null, null, null, null, null, status);
   }
 
-  /** This message as one line of JSON, newline included. */
+  /** This message as one line of JSON, newline included; null fields are left out. */
   String toLine() {
+    Map<String, Object> m = new LinkedHashMap<>();
+    put(m, "type", type);
+    put(m, "whyRun", whyRun);
+    put(m, "runId", runId);
+    put(m, "trigger", trigger);
+    put(m, "notification", notification);
+    put(m, "resource", resource == null ? null : resource.toJson());
+    put(m, "report", report == null ? null : report.toJson());
+    put(m, "error", error);
+    put(m, "message", message);
+    put(m, "status", status == null ? null : status.toJson());
     try {
-      return Codec.WRITER.writeValueAsString(this) + "\n";
+      return JsonTree.line(m) + "\n";
     } catch (IOException e) {
       throw new IllegalStateException("cannot serialize " + type, e);
     }
   }
 
+  private static void put(Map<String, Object> m, String key, Object value) {
+    if (value != null) {
+      m.put(key, value);
+    }
+  }
+
+  /** The message on {@code line}, as either side reads it. */
   static ControlMessage parse(String line) throws IOException {
-    ControlMessage m = Codec.READER.readValue(line);
-    if (m == null || m.type() == null) {
+    Map<String, Object> m = JsonTree.object(JsonTree.read(line), "control message");
+    String type = JsonTree.string(m, "type");
+    if (type == null) {
       throw new IOException("control message without a type");
     }
-    return m;
+    return new ControlMessage(
+        type,
+        bool(m, "whyRun"),
+        JsonTree.string(m, "runId"),
+        JsonTree.string(m, "trigger"),
+        bool(m, "notification"),
+        m.get("resource") == null
+            ? null
+            : ResourceReport.fromJson(JsonTree.object(m.get("resource"), "resource")),
+        m.get("report") == null
+            ? null
+            : RunReport.fromJson(JsonTree.object(m.get("report"), "report")),
+        JsonTree.string(m, "error"),
+        JsonTree.string(m, "message"),
+        m.get("status") == null
+            ? null
+            : DaemonStatus.fromJson(JsonTree.object(m.get("status"), "status")));
+  }
+
+  private static Boolean bool(Map<String, Object> m, String key) throws IOException {
+    Object v = m.get(key);
+    if (v == null || v instanceof Boolean) {
+      return (Boolean) v;
+    }
+    throw new IOException("\"" + key + "\" is not a boolean");
   }
 }

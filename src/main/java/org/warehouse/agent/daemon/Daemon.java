@@ -445,9 +445,7 @@ public final class Daemon implements RunCoordinator.Context {
       List<Path> files = history.listHistory();
       for (int i = files.size() - 1; i >= 0; i--) {
         try {
-          RunReport r =
-              org.warehouse.agent.state.Json.mapper()
-                  .readValue(java.nio.file.Files.readAllBytes(files.get(i)), RunReport.class);
+          RunReport r = RunHistory.read(files.get(i));
           if (!r.failed() && !r.whyRun()) {
             return Optional.of(r.end());
           }
