@@ -85,6 +85,12 @@ public final class DaemonBenchmark {
         }
       }
 
+      // What the path into the sandbox costs by itself: nsenter and a process that does nothing.
+      List<Double> nothing = new ArrayList<>();
+      for (int i = 0; i < runs; i++) {
+        nothing.add(s.exec(List.of("true")).requireSuccess().elapsed().toNanos() / 1e6);
+      }
+
       System.out.println();
       System.out.printf(
           "warehouse-agent daemon benchmark (medians of %d runs; no-op = 304, nothing to do)%n",
@@ -112,11 +118,11 @@ public final class DaemonBenchmark {
           "  of which the converge itself (report, ms)",
           ours.inProcess,
           baseline == null ? null : theirs.inProcess);
+      row("`true` through the same path into the sandbox (wall, ms)", nothing, null);
       System.out.println("    last no-op in the daemon, by resource:");
       ours.breakdown.forEach(System.out::println);
       System.out.println("  RSS across converges in one daemon:");
       soakLines.forEach(System.out::println);
-      System.out.println("  (wall times include nsenter into the sandbox, a few ms)");
       if (baseline != null) {
         System.out.println("  baseline: " + baselineLauncher.toAbsolutePath());
       }
