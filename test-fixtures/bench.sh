@@ -8,7 +8,8 @@
 #   version    Debian version parse+compare, JMH against dpkg's C code (src/bench/version-bench.sh;
 #              ROUNDS=N, default 5)
 #   daemon     idle RSS, a no-op converge inside the daemon, `agent converge --now` with and without a
-#              daemon (DaemonBenchmark; DAEMON_RUNS=N, default 7, DAEMON_SOAK=M converges, default 200)
+#              daemon (DaemonBenchmark; DAEMON_RUNS=N, default 7, DAEMON_SOAK=M converges, default 200;
+#              DAEMON_BASELINE=another build's launcher: both builds timed side by side, with ratios)
 #   peers      no-op and changing converges: the agent (daemon running / no daemon) against
 #              `puppet apply` and `ansible-playbook -c local` doing the same job in the sandbox
 #              (src/bench/peers/; PeerBenchmark; PEER_ROUNDS=N, default 5)
@@ -55,7 +56,7 @@ for part in "${parts[@]}"; do
       src/bench/version-bench.sh | tee "$out" ;;
     daemon)
       build
-      mvn -B -q -ntp exec:java@bench-daemon -Dexec.args="${DAEMON_RUNS:-7} ${DAEMON_SOAK:-200}" \
+      mvn -B -q -ntp exec:java@bench-daemon -Dexec.args="${DAEMON_RUNS:-7} ${DAEMON_SOAK:-200} ${DAEMON_BASELINE:-}" \
         | tee "$out" ;;
     peers)
       build
