@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import org.warehouse.agent.config.ConfigException;
@@ -36,7 +37,8 @@ final class CheckConfigCommand implements Callable<Integer> {
     try {
       Settings s = config.load();
       HostPlanFactory plans = Wiring.plans((r, x) -> {});
-      Map<Settings.ConfigFile, RenderedFile> files = plans.render(s, plans.attributes(s));
+      List<Map.Entry<Settings.ConfigFile, RenderedFile>> files =
+          plans.render(s, plans.attributes(s));
       out.printf(
           "%s: OK (%d repositories, %d packages, %d config files, %d services)%n",
           s.source(),
@@ -44,7 +46,7 @@ final class CheckConfigCommand implements Callable<Integer> {
           s.packages().size(),
           s.configFiles().size(),
           s.services().size());
-      for (Map.Entry<Settings.ConfigFile, RenderedFile> e : files.entrySet()) {
+      for (Map.Entry<Settings.ConfigFile, RenderedFile> e : files) {
         String path = e.getKey().path().toString();
         out.printf("%n==> %s (from attribute %s)%n", path, e.getKey().attribute());
         out.print(e.getValue().redactedText());

@@ -89,15 +89,19 @@ public final class HostPlanFactory implements PlanFactory {
     }
   }
 
-  /** Renders every config file, secrets resolved; fails on the first invalid one. */
-  public Map<Settings.ConfigFile, RenderedFile> render(Settings s, MergedAttributes attributes)
-      throws PlanException {
+  /**
+   * Renders every config file, secrets resolved, in agent.yml's order; fails on the first invalid
+   * one. A list of pairs, not a map keyed by the file's record: a record's first hashCode links its
+   * generated method through some twenty method handles, ~20 ms of a cold CLI run.
+   */
+  public List<Map.Entry<Settings.ConfigFile, RenderedFile>> render(
+      Settings s, MergedAttributes attributes) throws PlanException {
     SecretStore secrets = SecretStore.fromEnvironment(environment, s.secretsDir());
     YamlRenderer renderer = new YamlRenderer(HEADER);
-    Map<Settings.ConfigFile, RenderedFile> out = new LinkedHashMap<>();
+    List<Map.Entry<Settings.ConfigFile, RenderedFile>> out = new ArrayList<>();
     for (Settings.ConfigFile f : s.configFiles()) {
       try {
-        out.put(f, renderer.render(attributes.lookup(f.attribute()), secrets));
+        out.add(Map.entry(f, renderer.render(attributes.lookup(f.attribute()), secrets)));
       } catch (AttributeException | RenderException e) {
         throw new PlanException(f.path() + ": " + e.getMessage(), e);
       }
@@ -110,12 +114,12 @@ public final class HostPlanFactory implements PlanFactory {
     List<Resource> resources = new ArrayList<>();
     Map<String, Set<String>> subscriptions = new LinkedHashMap<>();
     // Everything that can be invalid is read and rendered before any resource runs.
-    Map<Settings.ConfigFile, RenderedFile> files = render(s, attributes(s));
+    List<Map.Entry<Settings.ConfigFile, RenderedFile>> files = render(s, attributes(s));
     if (!s.repositories().isEmpty()) {
       addApt(s, resources);
     }
     AtomicFileWriter writer = new AtomicFileWriter();
-    for (Map.Entry<Settings.ConfigFile, RenderedFile> e : files.entrySet()) {
+    for (Map.Entry<Settings.ConfigFile, RenderedFile> e : files) {
       Settings.ConfigFile f = e.getKey();
       resources.add(
           new ConfigFileResource(
