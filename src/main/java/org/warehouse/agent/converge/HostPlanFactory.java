@@ -92,7 +92,7 @@ public final class HostPlanFactory implements PlanFactory {
   /**
    * Renders every config file, secrets resolved, in agent.yml's order; fails on the first invalid
    * one. A list of pairs, not a map keyed by the file's record: a record's first hashCode links its
-   * generated method through some twenty method handles, ~20 ms of a cold CLI run.
+   * generated method through some twenty method handles spun at run time, in a cold CLI JVM.
    */
   public List<Map.Entry<Settings.ConfigFile, RenderedFile>> render(
       Settings s, MergedAttributes attributes) throws PlanException {
