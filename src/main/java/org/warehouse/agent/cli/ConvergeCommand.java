@@ -4,7 +4,7 @@ import java.io.IOException;
 import java.io.PrintWriter;
 import java.util.Optional;
 import java.util.concurrent.Callable;
-import java.util.logging.Logger;
+import java.util.logging.Level;
 import org.warehouse.agent.config.ConfigException;
 import org.warehouse.agent.config.Settings;
 import org.warehouse.agent.converge.Converger;
@@ -33,8 +33,6 @@ import picocli.CommandLine.Spec;
     mixinStandardHelpOptions = true,
     description = "Converge this host now: packages, config files, services.")
 final class ConvergeCommand implements Callable<Integer> {
-  private static final Logger LOG = Logger.getLogger("converge");
-
   @Mixin ConfigOption config;
   @Spec picocli.CommandLine.Model.CommandSpec spec;
 
@@ -97,6 +95,8 @@ final class ConvergeCommand implements Callable<Integer> {
         return viaDaemon(client, out, err);
       }
     }
+    // The run is this process's: everything it logs goes through java.util.logging.
+    Logging.configure(verbose);
     Converger converger = Wiring.converger(settings, new LoggingListener(), (repo, result) -> {});
     RunReport report;
     try {
@@ -127,8 +127,13 @@ final class ConvergeCommand implements Callable<Integer> {
   private int viaDaemon(ControlClient client, PrintWriter out, PrintWriter err) throws IOException {
     RunOutcome outcome;
     try {
+      // A thin client: the daemon's lines are written straight to stderr, in the same format.
+      StderrLog log = StderrLog.forThisProcess(verbose);
       outcome =
-          client.converge(whyRun, new LoggingListener(), note -> LOG.info("agent daemon: " + note));
+          client.converge(
+              whyRun,
+              new LoggingListener(log),
+              note -> log.log(Level.INFO, "agent daemon: " + note));
     } catch (IOException e) {
       err.println("agent: lost the daemon during the run: " + e.getMessage());
       return ExitCodes.FAILED;

@@ -56,9 +56,9 @@ public final class Main implements Runnable {
   /** Runs the CLI with the given output streams and returns the exit code; for tests too. */
   public static int run(String[] args, PrintWriter out, PrintWriter err) {
     boolean verbose = java.util.Arrays.asList(args).contains("--verbose");
-    Logging.configure(verbose);
     // The command run by hand most often answers without picocli (its model was a third of the
     // command's wall time); everything else, help and usage errors included, goes through it.
+    // It sets up logging itself, only when it runs the converge in this process (StderrLog).
     Optional<ConvergeCommand> quick = QuickConverge.parse(args);
     if (quick.isPresent()) {
       try {
@@ -67,6 +67,7 @@ public final class Main implements Runnable {
         return onException(e, err);
       }
     }
+    Logging.configure(verbose);
     CommandLine cl = new CommandLine(new Main());
     Supplier<Object> named =
         args.length > 0 && !"help".equals(args[0]) ? Commands.ALL.get(args[0]) : null;

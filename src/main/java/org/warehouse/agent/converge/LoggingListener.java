@@ -1,16 +1,50 @@
 package org.warehouse.agent.converge;
 
+import java.util.function.Supplier;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 import org.warehouse.agent.resource.PackageResource;
 
 /** Writes one log line per resource and per run: what changed, how long, why it failed. */
 public final class LoggingListener implements RunListener {
-  private static final Logger LOG = Logger.getLogger("converge");
+  /** Where the lines go: the "converge" logger, or a thin client's own stderr. */
+  public interface Sink {
+    boolean isLoggable(Level level);
+
+    void log(Level level, String message);
+  }
+
+  private final Sink sink;
+
+  /** Lines to java.util.logging's "converge" logger. */
+  public LoggingListener() {
+    this(julSink());
+  }
+
+  public LoggingListener(Sink sink) {
+    this.sink = sink;
+  }
+
+  /** The "converge" logger as a sink (created here, not in a static field: see the CLI). */
+  public static Sink julSink() {
+    Logger logger = Logger.getLogger("converge");
+    return new Sink() {
+      @Override
+      public boolean isLoggable(Level level) {
+        return logger.isLoggable(level);
+      }
+
+      @Override
+      public void log(Level level, String message) {
+        logger.log(level, message);
+      }
+    };
+  }
 
   @Override
   public void runStarted(String runId, Trigger trigger, boolean whyRun) {
-    LOG.info(
+    log(
+        Level.INFO,
         () ->
             (whyRun ? "why-run " : "")
                 + "converge started ("
@@ -25,23 +59,25 @@ public final class LoggingListener implements RunListener {
     String prefix = notification ? "notification " : "";
     // Skipping a quarantined version is no change, but an operator must see it every run.
     if ("unchanged".equals(r.status()) && r.detail().contains(PackageResource.QUARANTINED)) {
-      LOG.warning(() -> prefix + r.id() + " left at " + r.before() + ": " + r.detail());
+      log(Level.WARNING, () -> prefix + r.id() + " left at " + r.before() + ": " + r.detail());
       return;
     }
     switch (r.status()) {
       case "unchanged" ->
-          LOG.fine(
+          log(
+              Level.FINE,
               () ->
                   prefix
                       + r.id()
                       + " unchanged: "
                       + r.after()
                       + (r.detail().isEmpty() ? "" : " (" + r.detail() + ")"));
-      case "skipped" -> LOG.warning(() -> prefix + r.id() + " skipped: " + r.detail());
+      case "skipped" -> log(Level.WARNING, () -> prefix + r.id() + " skipped: " + r.detail());
       case "failed", "timed_out" ->
-          LOG.severe(() -> prefix + r.id() + " " + r.status() + ": " + r.error());
+          log(Level.SEVERE, () -> prefix + r.id() + " " + r.status() + ": " + r.error());
       case "rolled_back" ->
-          LOG.warning(
+          log(
+              Level.WARNING,
               () ->
                   prefix
                       + r.id()
@@ -52,7 +88,8 @@ public final class LoggingListener implements RunListener {
                       + (r.detail().isEmpty() ? "" : " (" + r.detail() + ")"));
       // The worst outcome: the host is neither on the new state nor back on the old one.
       case "rollback_failed" ->
-          LOG.severe(
+          log(
+              Level.SEVERE,
               () ->
                   "ROLLBACK FAILED: "
                       + prefix
@@ -61,7 +98,8 @@ public final class LoggingListener implements RunListener {
                       + r.error()
                       + (r.detail().isEmpty() ? "" : " (" + r.detail() + ")"));
       default ->
-          LOG.info(
+          log(
+              Level.INFO,
               () ->
                   prefix
                       + r.id()
@@ -81,7 +119,7 @@ public final class LoggingListener implements RunListener {
   @Override
   public void runFinished(RunReport report) {
     Level level = report.failed() ? Level.SEVERE : Level.INFO;
-    LOG.log(
+    log(
         level,
         () ->
             "converge "
@@ -90,5 +128,11 @@ public final class LoggingListener implements RunListener {
                 + report.durationMs()
                 + " ms"
                 + (report.error().isEmpty() ? "" : ": " + report.error()));
+  }
+
+  private void log(Level level, Supplier<String> message) {
+    if (sink.isLoggable(level)) {
+      sink.log(level, message.get());
+    }
   }
 }

@@ -91,6 +91,11 @@ class CliFootprintTest {
       }
       // Nor Jackson's data binding: the client reads the protocol with the streaming parser.
       assertThat(viaDaemon).doesNotContain(" com.fasterxml.jackson.databind.");
+      // Nor java.util.logging's LogManager (~30 ms): the daemon's lines go straight to stderr,
+      // in the same format, and agent.yml is parsed without building a SnakeYAML Yaml.
+      assertThat(viaDaemon).doesNotContain(" java.util.logging.LogManager ");
+      assertThat(viaDaemon).containsPattern("--- stderr:\\n\\S+Z INFO converge started \\(manual");
+      assertThat(inProcess).contains(" java.util.logging.LogManager ");
     } finally {
       daemon.stopInOrder("test over");
     }
