@@ -35,6 +35,7 @@ public final class ControlClient implements AutoCloseable {
     if (!Files.exists(path)) {
       return Optional.empty();
     }
+    preferPlatformSelectorProvider();
     SocketChannel channel = SocketChannel.open(StandardProtocolFamily.UNIX);
     try {
       channel.connect(UnixDomainSocketAddress.of(path));
@@ -47,6 +48,29 @@ public final class ControlClient implements AutoCloseable {
           "cannot use the daemon's control socket " + path + ": " + e.getMessage(), e);
     }
     return Optional.of(new ControlClient(path, new LineChannel(channel, ControlMessage.MAX_LINE)));
+  }
+
+  static final String SELECTOR_PROVIDER = "java.nio.channels.spi.SelectorProvider";
+  static final String EPOLL = "sun.nio.ch.EPollSelectorProvider";
+
+  /**
+   * Names the JDK's own selector provider in the system property {@link
+   * java.nio.channels.spi.SelectorProvider#provider()} reads first. Without it the first channel
+   * looks for providers with ServiceLoader, which opens the agent's 8 MB jar (its classes come from
+   * the class archive; nothing else in a thin client opens it) only to find none there: ~25 ms of
+   * {@code converge --now} through the daemon. Only where this JDK has that class, and never over a
+   * value someone set: otherwise the usual lookup.
+   */
+  static void preferPlatformSelectorProvider() {
+    if (System.getProperty(SELECTOR_PROVIDER) != null) {
+      return;
+    }
+    try {
+      Class.forName(EPOLL, false, null);
+      System.setProperty(SELECTOR_PROVIDER, EPOLL);
+    } catch (ClassNotFoundException e) {
+      // Another JDK or platform: the ServiceLoader lookup finds its default.
+    }
   }
 
   /**
