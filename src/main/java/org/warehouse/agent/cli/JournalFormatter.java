@@ -19,6 +19,16 @@ final class JournalFormatter extends Formatter {
     this.journal = journal;
   }
 
+  /** The format for this process: the journal's when systemd set JOURNAL_STREAM. */
+  static JournalFormatter forThisProcess() {
+    return new JournalFormatter(System.getenv("JOURNAL_STREAM") != null);
+  }
+
+  /** The lowest level logged: FINE with --verbose, else INFO. */
+  static Level threshold(boolean verbose) {
+    return verbose ? Level.FINE : Level.INFO;
+  }
+
   @Override
   public String format(LogRecord r) {
     String message = formatMessage(r).replace('\n', ' ');

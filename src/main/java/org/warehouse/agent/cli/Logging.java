@@ -16,10 +16,10 @@ final class Logging {
     LogManager.getLogManager().reset();
     Logger root = Logger.getLogger("");
     ConsoleHandler h = new ConsoleHandler(); // writes to System.err
-    h.setFormatter(new JournalFormatter(System.getenv("JOURNAL_STREAM") != null));
+    h.setFormatter(JournalFormatter.forThisProcess());
     h.setLevel(Level.ALL);
     root.addHandler(h);
-    root.setLevel(verbose ? Level.FINE : Level.INFO);
+    root.setLevel(JournalFormatter.threshold(verbose));
     // Quartz is chatty at INFO about its own startup; its warnings still show.
     QUARTZ.setLevel(Level.WARNING);
   }

@@ -15,15 +15,15 @@ final class StderrLog implements LoggingListener.Sink {
   private final Level threshold;
   private final JournalFormatter formatter;
 
-  StderrLog(PrintStream err, boolean verbose, boolean journal) {
+  StderrLog(PrintStream err, boolean verbose, JournalFormatter formatter) {
     this.err = err;
-    this.threshold = verbose ? Level.FINE : Level.INFO;
-    this.formatter = new JournalFormatter(journal);
+    this.threshold = JournalFormatter.threshold(verbose);
+    this.formatter = formatter;
   }
 
   /** To System.err, as {@link Logging#configure} would set it up for this process. */
   static StderrLog forThisProcess(boolean verbose) {
-    return new StderrLog(System.err, verbose, System.getenv("JOURNAL_STREAM") != null);
+    return new StderrLog(System.err, verbose, JournalFormatter.forThisProcess());
   }
 
   @Override

@@ -15,7 +15,7 @@ class StderrLogTest {
 
   @Test
   void onATerminalLinesCarryATimestampAndLevel_fineOnlyWhenVerbose() {
-    StderrLog log = new StderrLog(err, false, false);
+    StderrLog log = new StderrLog(err, false, new JournalFormatter(false));
     assertThat(log.isLoggable(Level.FINE)).isFalse();
     assertThat(log.isLoggable(Level.INFO)).isTrue();
     log.log(Level.INFO, "converge started (manual, run x)");
@@ -25,12 +25,14 @@ class StderrLogTest {
             "\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d(\\.\\d+)?Z INFO converge started \\(manual,"
                 + " run x\\)\\n"
                 + "\\S+Z ERROR converge failed in 3 ms: boom\\n");
-    assertThat(new StderrLog(err, true, false).isLoggable(Level.FINE)).isTrue();
+    assertThat(new StderrLog(err, true, new JournalFormatter(false)).isLoggable(Level.FINE))
+        .isTrue();
   }
 
   @Test
   void underSystemdLinesCarryTheSyslogPriorityJournaldReads() {
-    new StderrLog(err, false, true).log(Level.WARNING, "package:warehouse left at 1");
+    new StderrLog(err, false, new JournalFormatter(true))
+        .log(Level.WARNING, "package:warehouse left at 1");
     assertThat(bytes.toString(StandardCharsets.UTF_8))
         .isEqualTo("<4>package:warehouse left at 1\n");
   }
