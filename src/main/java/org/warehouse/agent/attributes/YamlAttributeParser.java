@@ -10,10 +10,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import org.yaml.snakeyaml.DumperOptions;
-import org.yaml.snakeyaml.LoaderOptions;
-import org.yaml.snakeyaml.Yaml;
-import org.yaml.snakeyaml.constructor.SafeConstructor;
 import org.yaml.snakeyaml.error.Mark;
 import org.yaml.snakeyaml.error.MarkedYAMLException;
 import org.yaml.snakeyaml.error.YAMLException;
@@ -23,7 +19,6 @@ import org.yaml.snakeyaml.nodes.NodeTuple;
 import org.yaml.snakeyaml.nodes.ScalarNode;
 import org.yaml.snakeyaml.nodes.SequenceNode;
 import org.yaml.snakeyaml.nodes.Tag;
-import org.yaml.snakeyaml.representer.Representer;
 
 /**
  * Parses YAML attribute text by composing SnakeYAML's node tree (never constructing objects), so
@@ -48,24 +43,14 @@ final class YamlAttributeParser {
   }
 
   private AttributeDocument parse(String text) {
-    LoaderOptions options = new LoaderOptions();
-    options.setAllowDuplicateKeys(false);
-    options.setMaxAliasesForCollections(limits.maxAliases());
-    options.setNestingDepthLimit(limits.maxDepth());
-    options.setCodePointLimit((int) limits.maxFileBytes());
-    options.setAllowRecursiveKeys(false);
-    options.setProcessComments(false);
-    options.setTagInspector(tag -> false);
-    Yaml yaml =
-        new Yaml(
-            new SafeConstructor(options),
-            new Representer(new DumperOptions()),
-            new DumperOptions(),
-            options,
-            new AttributeSchemaResolver());
     Node root;
     try {
-      root = yaml.compose(new StringReader(text));
+      root =
+          YamlComposer.compose(
+              new StringReader(text),
+              limits.maxAliases(),
+              limits.maxDepth(),
+              (int) limits.maxFileBytes());
     } catch (MarkedYAMLException e) {
       throw new AttributeException(describe(e), e);
     } catch (YAMLException e) {

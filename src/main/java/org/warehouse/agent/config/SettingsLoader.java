@@ -17,16 +17,12 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.regex.Pattern;
-import org.warehouse.agent.attributes.AttributeSchemaResolver;
+import org.warehouse.agent.attributes.YamlComposer;
 import org.warehouse.agent.version.DebianVersion;
 import org.warehouse.agent.version.InvalidVersionException;
-import org.yaml.snakeyaml.LoaderOptions;
-import org.yaml.snakeyaml.composer.Composer;
 import org.yaml.snakeyaml.error.MarkedYAMLException;
 import org.yaml.snakeyaml.error.YAMLException;
 import org.yaml.snakeyaml.nodes.Node;
-import org.yaml.snakeyaml.parser.ParserImpl;
-import org.yaml.snakeyaml.reader.StreamReader;
 
 /** Reads agent.yml with SnakeYAML's safe loader and validates it into {@link Settings}. */
 public final class SettingsLoader {
@@ -109,24 +105,10 @@ public final class SettingsLoader {
     return validate(new YamlMap(name, "", root), file);
   }
 
-  /**
-   * Parses one YAML document into its node tree, with limits on aliases, size and depth (no billion
-   * laughs); no object is ever constructed from it. What {@code Yaml.compose} does, without
-   * building a Yaml (its constructor and representer start java.util.logging, ~30 ms of a thin
-   * client that otherwise never needs it).
-   */
+  // The attribute files' schema for agent.yml too, so inline attributes type `no` or `0755`
+  // exactly as attribute files do (strings), and `mode: 0640` reads as the text written.
   static Node compose(Reader r) {
-    LoaderOptions options = new LoaderOptions();
-    options.setAllowDuplicateKeys(false);
-    options.setMaxAliasesForCollections(20);
-    options.setAllowRecursiveKeys(false);
-    options.setNestingDepthLimit(50);
-    options.setCodePointLimit((int) MAX_BYTES);
-    // The attribute files' schema for agent.yml too, so inline attributes type `no` or `0755`
-    // exactly as attribute files do (strings), and `mode: 0640` reads as the text written.
-    return new Composer(
-            new ParserImpl(new StreamReader(r), options), new AttributeSchemaResolver(), options)
-        .getSingleNode();
+    return YamlComposer.compose(r, 20, 50, (int) MAX_BYTES);
   }
 
   static String yamlError(String file, MarkedYAMLException e) {
