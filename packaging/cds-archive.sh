@@ -4,21 +4,25 @@
 # instead of reading, parsing and verifying them from the jar: `agent converge --now` without a
 # daemon takes about half the CPU time, and the idle daemon's RSS is a few MiB lower.
 #
-#   cds-archive.sh list LAUNCHER CLASSLIST JAR
+#   cds-archive.sh list LAUNCHER CLASSLIST JAR [SUPPLEMENT]
 #                                            run the agent's usual paths (daemon, converge --now
 #                                            through it and in-process, status) on a throw-away
 #                                            config that manages nothing, recording the classes;
-#                                            then every agent class in JAR
+#                                            then SUPPLEMENT's (packaging/cds-real-run.classlist:
+#                                            what real converges load, recorded in the sandbox by
+#                                            test-fixtures/cds-train.sh: the HTTP probe's, dpkg's,
+#                                            the renderer's JDK classes and lambdas), then every
+#                                            agent class in JAR
 #   cds-archive.sh dump JAR CLASSLIST JSA    make the archive (JVM-specific: the package's postinst
 #                                            and a JDK upgrade trigger run this on the host)
 #
 # The training config names no repository, package, file or service, and its state and run dirs are
 # temporary: it changes nothing on the machine that builds. The launcher uses an archive only when
-# it is newer than both the jar and the JVM (libjvm.so), so a stale one is never used.
+# it is newer than both the jar and the JVM (its java binary), so a stale one is never used.
 set -euo pipefail
 
 list() {
-  local launcher=$1 out=$2 jar=$3 port
+  local launcher=$1 out=$2 jar=$3 supplement=${4:-/dev/null} port
   pid=""
   tmp=$(mktemp -d)
   trap 'if [ -n "$pid" ]; then kill "$pid" 2>/dev/null || true; fi; rm -rf "$tmp"' EXIT
@@ -61,8 +65,9 @@ YML
 for n in zipfile.ZipFile(sys.argv[1]).namelist():
     if n.startswith("org/warehouse/agent/") and n.endswith(".class") and "module-info" not in n:
         print(n[:-6])' "$jar" > "$tmp/agent.list"
+  # A class or lambda of the supplement that this build no longer has is skipped by the dump.
   cat "$tmp/client.list" "$tmp/inprocess.list" "$tmp/status.list" "$tmp/daemon.list" \
-    "$tmp/agent.list" | awk '!/^#/ && !seen[$0]++' > "$out.tmp"
+    "$supplement" "$tmp/agent.list" | awk '!/^#/ && !seen[$0]++' > "$out.tmp"
   mv "$out.tmp" "$out"
   echo "cds-archive: $(wc -l < "$out") classes in $out"
 }
@@ -77,7 +82,7 @@ dump() {
 }
 
 case "${1:-}" in
-  list) list "$2" "$3" "$4" ;;
+  list) list "$2" "$3" "$4" "${5:-}" ;;
   dump) dump "$2" "$3" "$4" ;;
-  *) echo "usage: $0 list LAUNCHER CLASSLIST JAR | dump JAR CLASSLIST JSA" >&2; exit 64 ;;
+  *) echo "usage: $0 list LAUNCHER CLASSLIST JAR [SUPPLEMENT] | dump JAR CLASSLIST JSA" >&2; exit 64 ;;
 esac

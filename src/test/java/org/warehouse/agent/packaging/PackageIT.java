@@ -135,6 +135,38 @@ class PackageIT {
     assertThat(daemon).contains("Usage: agent daemon", "ArchiveRelocationMode == 1");
   }
 
+  @Test
+  void theLauncherFindsItsJarAndArchiveHoweverItIsStarted(@TempDir Path dir) throws Exception {
+    // The launcher resolves its own path with builtins (a readlink per command was ~5 ms): by
+    // absolute and relative paths, from its own directory, and through a symlink to it.
+    Path target = Path.of("target").toAbsolutePath();
+    Path link = dir.resolve("agent");
+    Files.createSymbolicLink(link, target.resolve("bin/agent"));
+    List<List<String>> ways =
+        List.of(
+            List.of(target.resolve("bin/agent").toString()),
+            List.of("sh", "bin/agent"),
+            List.of("sh", "agent"),
+            List.of("./agent"),
+            List.of(link.toString()));
+    List<Path> cwds = List.of(dir, target, target.resolve("bin"), target.resolve("bin"), dir);
+    for (int i = 0; i < ways.size(); i++) {
+      List<String> argv = new ArrayList<>(ways.get(i));
+      argv.add("--version");
+      ProcessBuilder pb =
+          new ProcessBuilder(argv).directory(cwds.get(i).toFile()).redirectErrorStream(true);
+      pb.environment().put("WAREHOUSE_AGENT_JAVA_OPTS", "-Xlog:class+load=info:stdout");
+      Process p = pb.start();
+      String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+      assertThat(p.waitFor(2, TimeUnit.MINUTES)).isTrue();
+      assertThat(p.exitValue()).as(argv + " in " + cwds.get(i) + ": " + out).isZero();
+      assertThat(out)
+          .as(argv + " in " + cwds.get(i))
+          .contains("warehouse-agent " + AgentPackage.version())
+          .contains("org.warehouse.agent.cli.Main source: shared objects file");
+    }
+  }
+
   private static String launcherWithCdsLog(String... args) throws Exception {
     List<String> argv = new ArrayList<>(List.of("target/bin/agent"));
     argv.addAll(List.of(args));
