@@ -4,7 +4,7 @@
 #   packaging/build-deb.sh [--jar JAR] [--out DIR] VERSION
 #
 #   VERSION  the release, YY.MM.NN (e.g. 26.11.01). It is stamped into the packaged jar's
-#            warehouse-agent.properties, so `agent --version`, the package version and the
+#            manifest (Implementation-Version), so `agent --version`, the package version and the
 #            warehouse_agent_build_info metric are the same string whatever the jar said.
 #   --jar    the shaded jar (default: target/warehouse-agent.jar, as `mvn package` leaves it)
 #   --out    where warehouse-agent_VERSION_all.deb goes (default: target)

@@ -1,29 +1,40 @@
 #!/usr/bin/env python3
-"""Copies the agent's jar, setting version=VERSION in its warehouse-agent.properties.
+"""Copies the agent's jar, setting Implementation-Version: VERSION in its manifest.
 
 Usage: stamp-version.py SOURCE_JAR TARGET_JAR VERSION
 
 The package version is the release's; the jar says what `agent --version` and the
 warehouse_agent_build_info metric report. When they already agree (a `mvn package` of that
 version) the jar is copied byte for byte; otherwise every entry is copied with its own
-metadata (order, timestamps, compression) and only the properties entry changes, so the
+metadata (order, timestamps, compression) and only the manifest entry changes, so the
 result depends on the inputs alone (reproducible).
 """
 import shutil
 import sys
 import zipfile
 
-ENTRY = "warehouse-agent.properties"
+ENTRY = "META-INF/MANIFEST.MF"
+KEY = "Implementation-Version: "
 
 
 def stamped(text, version):
-    lines = [l for l in text.splitlines() if not l.startswith("version=")]
-    return "\n".join(lines + ["version=" + version]) + "\n"
+    # The main section ends at the first empty line; the version is a short value (no
+    # continuation lines), kept where the build put it.
+    lines = text.replace("\r\n", "\n").split("\n")
+    end = lines.index("") if "" in lines else len(lines)
+    main = lines[:end]
+    for i, line in enumerate(main):
+        if line.startswith(KEY):
+            main[i] = KEY + version
+            break
+    else:
+        main.append(KEY + version)
+    return "\r\n".join(main + lines[end:])
 
 
 def main(source, target, version):
     with zipfile.ZipFile(source) as src:
-        current = src.read(ENTRY).decode("iso-8859-1")
+        current = src.read(ENTRY).decode("utf-8")
         if stamped(current, version) == current:
             shutil.copyfile(source, target)
             return
@@ -31,7 +42,7 @@ def main(source, target, version):
             for info in src.infolist():
                 data = src.read(info)
                 if info.filename == ENTRY:
-                    data = stamped(current, version).encode("iso-8859-1")
+                    data = stamped(current, version).encode("utf-8")
                 dst.writestr(info, data, compress_type=info.compress_type)
 
 
