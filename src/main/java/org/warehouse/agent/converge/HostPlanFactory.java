@@ -206,10 +206,7 @@ public final class HostPlanFactory implements PlanFactory {
   // reason for every later run to fail too.
   private static boolean lastRunFailed(Settings s) {
     try {
-      return new RunHistory(s.stateDir(), s.historyLimit())
-          .last()
-          .map(RunReport::failed)
-          .orElse(false);
+      return new RunHistory(s.stateDir(), s.historyLimit()).lastFailed();
     } catch (IOException e) {
       return true;
     }

@@ -9,6 +9,7 @@ import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import org.warehouse.agent.state.JsonTree;
 import org.warehouse.agent.state.StateFiles;
@@ -51,6 +52,21 @@ public final class RunHistory {
     } catch (NoSuchFileException e) {
       return Optional.empty();
     }
+  }
+
+  /**
+   * Whether the last recorded run failed (false when none was recorded). Reads only its result:
+   * converting the whole report (its instants, every resource) was ~5 ms of a cold converge.
+   */
+  public boolean lastFailed() throws IOException {
+    byte[] json;
+    try {
+      json = Files.readAllBytes(lastRunFile());
+    } catch (NoSuchFileException e) {
+      return false;
+    }
+    Map<String, Object> m = JsonTree.readObject(json, lastRunFile().toString());
+    return RunResult.FAILED.label().equals(JsonTree.string(m, "result"));
   }
 
   /** One report file of this history (last-run.json or a history file). */

@@ -51,5 +51,19 @@ class RunHistoryTest {
   @Test
   void noRunYetIsEmpty() throws Exception {
     assertThat(new RunHistory(dir, 3).last()).isEmpty();
+    assertThat(new RunHistory(dir, 3).lastFailed()).isFalse();
+  }
+
+  @Test
+  void lastFailedReadsTheLastRunsResult() throws Exception {
+    RunHistory history = new RunHistory(dir, 3);
+    for (String result : List.of("failed", "changed", "failed", "unchanged")) {
+      Instant t = Instant.parse("2026-11-27T00:00:00Z");
+      history.record(
+          new RunReport(
+              "run-" + result, "manual", false, t, t, 0, result, List.of(), List.of(), ""));
+      assertThat(history.lastFailed()).as(result).isEqualTo(result.equals("failed"));
+      assertThat(history.lastFailed()).isEqualTo(history.last().orElseThrow().failed());
+    }
   }
 }
