@@ -14,6 +14,7 @@ import org.warehouse.agent.config.Settings;
 import org.warehouse.agent.config.SettingsLoader;
 import org.warehouse.agent.daemon.Daemon;
 import org.warehouse.agent.daemon.SettingsSource;
+import org.warehouse.agent.daemon.TestSettings;
 
 /**
  * {@code agent converge --now} in a JVM of its own, with and without a daemon to ask: it must not
@@ -36,19 +37,12 @@ class CliFootprintTest {
     Path attributes = dir.resolve("attributes.d");
     Files.createDirectories(attributes);
     Files.writeString(attributes.resolve("10-app.yml"), "app:\n  config:\n    site: pypi\n");
-    Path yml = dir.resolve("agent.yml");
-    Files.writeString(
-        yml,
-        "state_dir: "
-            + dir.resolve("state")
-            + "\nrun_dir: "
-            + dir.resolve("run")
-            + "\nfirst_run_delay: 1h\nmetrics: {listen: '127.0.0.1:0'}\nattributes: {files: ["
-            + attributes
-            + "]}\nconfig_files:\n  - path: "
+    return TestSettings.write(
+        dir,
+        List.of(attributes),
+        "first_run_delay: 1h\nconfig_files:\n  - path: "
             + dir.resolve("config.yml")
             + "\n    attribute: app.config\n");
-    return yml;
   }
 
   private String convergeInChildJvm(Path yml, String name) throws Exception {

@@ -24,6 +24,7 @@ import org.warehouse.agent.converge.RunHistory;
 import org.warehouse.agent.converge.RunReport;
 import org.warehouse.agent.daemon.Daemon;
 import org.warehouse.agent.daemon.SettingsSource;
+import org.warehouse.agent.daemon.TestSettings;
 import org.warehouse.agent.state.Json;
 
 /**
@@ -44,17 +45,7 @@ class DaemonCliTest {
   }
 
   private Path config(String extra) throws Exception {
-    Path yml = dir.resolve("agent.yml");
-    Files.writeString(
-        yml,
-        "state_dir: "
-            + dir.resolve("state")
-            + "\nrun_dir: "
-            + dir.resolve("run")
-            + "\nattributes: {files: ["
-            + dir.resolve("attributes.d")
-            + "]}\nmetrics: {listen: '127.0.0.1:0'}\n"
-            + extra);
+    Path yml = TestSettings.write(dir, List.of(dir.resolve("attributes.d")), extra);
     Files.createDirectories(dir.resolve("attributes.d"));
     return yml;
   }

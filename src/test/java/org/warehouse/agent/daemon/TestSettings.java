@@ -3,6 +3,7 @@ package org.warehouse.agent.daemon;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import org.warehouse.agent.config.ConfigException;
 import org.warehouse.agent.config.Settings;
 import org.warehouse.agent.config.SettingsLoader;
@@ -13,6 +14,11 @@ public final class TestSettings {
 
   /** Writes DIR/agent.yml that manages nothing, with {@code extra} lines appended. */
   public static Path write(Path dir, String extra) throws IOException {
+    return write(dir, List.of(), extra);
+  }
+
+  /** As {@link #write(Path, String)}, reading attributes from {@code attributeFiles}. */
+  public static Path write(Path dir, List<Path> attributeFiles, String extra) throws IOException {
     Path yml = dir.resolve("agent.yml");
     Files.writeString(
         yml,
@@ -20,7 +26,9 @@ public final class TestSettings {
             + dir.resolve("state")
             + "\nrun_dir: "
             + dir.resolve("run")
-            + "\nattributes: {files: []}\nmetrics: {listen: '127.0.0.1:0'}\n"
+            + "\nattributes: {files: ["
+            + String.join(", ", attributeFiles.stream().map(Path::toString).toList())
+            + "]}\nmetrics: {listen: '127.0.0.1:0'}\n"
             + extra);
     return yml;
   }
