@@ -71,12 +71,15 @@ install -d -m 700 "$tree/etc/warehouse-agent/secrets" "$tree/var/lib/warehouse-a
 python3 "$here/stamp-version.py" "$jar" "$tree/usr/share/warehouse-agent/warehouse-agent.jar" "$version"
 chmod 644 "$tree/usr/share/warehouse-agent/warehouse-agent.jar"
 install -m 755 "$here/bin/agent" "$tree/usr/bin/agent"
-# Class-data sharing: the classes the agent loads (the build's list, beside the jar) and the script
+# Class-data sharing: the classes the agent loads (the build's lists, beside the jar: short
+# commands, the daemon) and the script
 # that makes this host's JVM archive them (postinst, and the trigger on /usr/lib/jvm).
 classlist="${jar%.jar}.classlist"
 if [ -f "$classlist" ]; then
   install -d -m 755 "$tree/usr/lib/warehouse-agent"
   install -m 644 "$classlist" "$tree/usr/share/warehouse-agent/warehouse-agent.classlist"
+  install -m 644 "${classlist%.classlist}-daemon.classlist" \
+    "$tree/usr/share/warehouse-agent/warehouse-agent-daemon.classlist"
   install -m 755 "$here/cds-archive.sh" "$tree/usr/lib/warehouse-agent/cds-archive"
 fi
 for unit in warehouse-agent.service warehouse-agent-converge.service warehouse-agent-converge.timer; do

@@ -103,9 +103,10 @@ class PackageIT {
         .containsEntry("/usr/share/doc/warehouse-agent/README.md.gz", "-rw-r--r--")
         .containsEntry("/usr/share/man/man1/agent.1.gz", "-rw-r--r--")
         .containsEntry("/usr/share/warehouse-agent/warehouse-agent.classlist", "-rw-r--r--")
+        .containsEntry("/usr/share/warehouse-agent/warehouse-agent-daemon.classlist", "-rw-r--r--")
         .containsEntry("/usr/lib/warehouse-agent/cds-archive", "-rwxr-xr-x");
     List<String> files = modes.keySet().stream().filter(p -> !p.endsWith("/")).toList();
-    assertThat(files).as("no file beyond those above").hasSize(12);
+    assertThat(files).as("no file beyond those above").hasSize(13);
   }
 
   @Test

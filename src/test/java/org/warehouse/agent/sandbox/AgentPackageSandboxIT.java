@@ -202,8 +202,16 @@ class AgentPackageSandboxIT {
     assertThat(journal(host)).contains("nothing to manage until you fill it in");
     ExecResult check = s.exec(List.of(AGENT, "check-config"));
     assertThat(check.exitCode()).as(check.toString()).isZero();
-    // The postinst made this JVM's class-data archive, and the launcher maps the agent from it.
+    // The postinst made this JVM's class-data archives (short commands, the daemon), and the
+    // launcher maps the agent from them.
     assertThat(Files.exists(s.hostPath("/var/cache/warehouse-agent/warehouse-agent.jsa"))).isTrue();
+    assertThat(Files.exists(s.hostPath("/var/cache/warehouse-agent/warehouse-agent-daemon.jsa")))
+        .isTrue();
+    long daemonPid = Long.parseLong(show(host, "MainPID"));
+    assertThat(s.readFile("/proc/" + daemonPid + "/maps"))
+        .as("the daemon maps its own archive")
+        .contains("/var/cache/warehouse-agent/warehouse-agent-daemon.jsa")
+        .doesNotContain("/var/cache/warehouse-agent/warehouse-agent.jsa");
     ExecResult loaded =
         s.exec(
             List.of(AGENT, "--version"),

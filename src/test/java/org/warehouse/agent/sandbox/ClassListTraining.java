@@ -12,9 +12,10 @@ import java.util.Set;
 /**
  * A real host's converges for the class archive: the agent configured as on an app server
  * (repository, package, rendered config, service), so that a run loads what a real one loads: the
- * HTTP probe, dpkg and apt queries, the unit's state, the renderer. {@link #record} writes the
- * classes these runs load, the supplement packaging/cds-real-run.classlist; ClassArchiveSandboxIT
- * checks that a no-op converge then finds its classes in the archive.
+ * HTTP probe, dpkg and apt queries, the unit's state, the renderer. {@link #record} gives the
+ * classes these runs load, the supplements packaging/cds-real-run.classlist (short commands) and
+ * cds-real-run-daemon.classlist; ClassArchiveSandboxIT checks that a no-op converge then finds its
+ * classes in the archive.
  */
 final class ClassListTraining {
   static final Path SUPPLEMENT = Path.of("packaging/cds-real-run.classlist");
@@ -51,11 +52,15 @@ final class ClassListTraining {
             Duration.ofMinutes(3));
   }
 
+  /** The classes recorded: those of short commands, and the daemon's. */
+  record Lists(List<String> commands, List<String> daemon) {}
+
   /**
-   * Records the classes of: an installing converge, a no-op, a why-run and status in process; the
-   * daemon under its unit converging on its own; converge --now and status answered by it.
+   * Records the classes of: an installing converge, a no-op, a why-run and status in process,
+   * converge --now and status answered by the daemon (short commands); the daemon under its unit
+   * converging on its own and answering them (the daemon).
    */
-  static List<String> record(SandboxHost host, int metricsPort) throws Exception {
+  static Lists record(SandboxHost host, int metricsPort) throws Exception {
     Sandbox s = host.sandbox();
     configure(host, metricsPort);
     List<String> lists = new ArrayList<>();
@@ -88,7 +93,11 @@ final class ClassListTraining {
       lists.add(list);
     }
     s.checkOutput("systemctl", "stop", DaemonUnit.UNIT);
-    lists.add("/run/train-daemon.classlist");
+    return new Lists(read(s, lists), read(s, List.of("/run/train-daemon.classlist")));
+  }
+
+  // The lists' lines in order, each once, without comments.
+  private static List<String> read(Sandbox s, List<String> lists) {
     Set<String> lines = new LinkedHashSet<>();
     for (String list : lists) {
       for (String line : s.readFile(list).split("\n", -1)) {
