@@ -168,16 +168,44 @@ class PackageIT {
     }
   }
 
-  private static String launcherWithCdsLog(String... args) throws Exception {
+  @Test
+  void shortCommandsAndTheDaemonGetTheirOwnJvmFlags() throws Exception {
+    String cli = launcherWith("-XX:+PrintFlagsFinal", "--version");
+    // No collection in a short command, a lazier JIT, and (where the kernel offers transparent
+    // huge pages on request, as this build machine does) the heap in them.
+    assertThat(flag(cli, "NewSize")).isEqualTo(String.valueOf(24 * 1024 * 1024));
+    assertThat(flag(cli, "InitialHeapSize")).isEqualTo(String.valueOf(32 * 1024 * 1024));
+    assertThat(flag(cli, "CompileThresholdScaling")).startsWith("5.0");
+    String thp = Files.readString(Path.of("/sys/kernel/mm/transparent_hugepage/enabled"));
+    assertThat(flag(cli, "UseTransparentHugePages"))
+        .isEqualTo(thp.contains("[never]") ? "false" : "true");
+    String daemon = launcherWith("-XX:+PrintFlagsFinal", "daemon", "--help");
+    assertThat(flag(daemon, "NewSize")).isEqualTo(String.valueOf(1024 * 1024));
+    assertThat(flag(daemon, "InitialHeapSize")).isEqualTo(String.valueOf(8 * 1024 * 1024));
+    assertThat(flag(daemon, "CompileThresholdScaling")).startsWith("1.0");
+    assertThat(flag(daemon, "UseTransparentHugePages")).isEqualTo("false");
+  }
+
+  private static String flag(String printFlagsFinal, String name) {
+    Matcher m = Pattern.compile("\\s" + name + "\\s+= (\\S+)\\s").matcher(printFlagsFinal);
+    assertThat(m.find()).as(name + " in the JVM's flags").isTrue();
+    return m.group(1);
+  }
+
+  private static String launcherWith(String javaOpts, String... args) throws Exception {
     List<String> argv = new ArrayList<>(List.of("target/bin/agent"));
     argv.addAll(List.of(args));
     ProcessBuilder pb = new ProcessBuilder(argv).redirectErrorStream(true);
-    pb.environment().put("WAREHOUSE_AGENT_JAVA_OPTS", "-Xlog:cds=info:stdout");
+    pb.environment().put("WAREHOUSE_AGENT_JAVA_OPTS", javaOpts);
     Process p = pb.start();
     String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
     assertThat(p.waitFor(2, TimeUnit.MINUTES)).isTrue();
     assertThat(p.exitValue()).as(out).isZero();
     return out;
+  }
+
+  private static String launcherWithCdsLog(String... args) throws Exception {
+    return launcherWith("-Xlog:cds=info:stdout", args);
   }
 
   @Test
