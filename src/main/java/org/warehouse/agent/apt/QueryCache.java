@@ -128,15 +128,15 @@ public final class QueryCache implements CommandRunner {
     try {
       StateFiles.ensureDir(file.getParent());
       Map<String, Object> m = new LinkedHashMap<>();
-      entries.forEach(
-          (key, e) -> {
-            Map<String, Object> v = new LinkedHashMap<>();
-            v.put("fingerprint", e.fingerprint());
-            v.put("exitCode", e.exitCode());
-            v.put("stdout", e.stdout());
-            v.put("stderr", e.stderr());
-            m.put(key, v);
-          });
+      for (Map.Entry<String, Entry> en : entries.entrySet()) {
+        Entry e = en.getValue();
+        Map<String, Object> v = new LinkedHashMap<>();
+        v.put("fingerprint", e.fingerprint());
+        v.put("exitCode", e.exitCode());
+        v.put("stdout", e.stdout());
+        v.put("stderr", e.stderr());
+        m.put(en.getKey(), v);
+      }
       StateFiles.writeAtomically(file, JsonTree.write(m));
     } catch (IOException e) {
       // Not remembered: the next run asks dpkg and apt again, which is all this costs.
@@ -150,7 +150,9 @@ public final class QueryCache implements CommandRunner {
       if (Files.isDirectory(p, LinkOption.NOFOLLOW_LINKS)) {
         List<Path> children = new ArrayList<>();
         try (DirectoryStream<Path> ds = Files.newDirectoryStream(p)) {
-          ds.forEach(children::add);
+          for (Path c : ds) {
+            children.add(c);
+          }
         } catch (IOException e) {
           sb.append("unreadable\n");
         }

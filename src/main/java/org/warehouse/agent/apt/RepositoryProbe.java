@@ -31,7 +31,8 @@ public final class RepositoryProbe {
   /** Probes {@code repo}; {@code last} is what the previous good refresh recorded, if any. */
   public ProbeResult probe(AptRepository repo, Optional<ProbeState> last) throws AptException {
     URI uri = repo.inReleaseUri();
-    Optional<ProbeState> previous = last.filter(s -> s.uri().equals(uri.toString()));
+    Optional<ProbeState> previous =
+        last.isPresent() && last.get().uri().equals(uri.toString()) ? last : Optional.empty();
     HttpURLConnection c = null;
     try {
       c = (HttpURLConnection) uri.toURL().openConnection();

@@ -6,13 +6,14 @@ import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.Locale;
-import java.util.stream.Stream;
 
 /**
  * Reads attribute files ({@code .yml}, {@code .yaml} or {@code .json}, chosen by extension) into
@@ -73,12 +74,22 @@ public final class AttributeFileReader {
     List<Path> out = new ArrayList<>();
     for (Path p : paths) {
       if (Files.isDirectory(p)) {
-        try (Stream<Path> s = Files.list(p)) {
-          s.filter(f -> format(f) != null && !f.getFileName().toString().startsWith("."))
-              .sorted((a, b) -> a.getFileName().toString().compareTo(b.getFileName().toString()))
-              .forEach(out::add);
+        // A directory stream and a sort by name, not Files.list: no stream pipeline or lambdas
+        // to link on the cold path of a short-lived `converge --now`.
+        List<String> names = new ArrayList<>();
+        try (DirectoryStream<Path> s = Files.newDirectoryStream(p)) {
+          for (Path f : s) {
+            String name = f.getFileName().toString();
+            if (format(f) != null && !name.startsWith(".")) {
+              names.add(name);
+            }
+          }
         } catch (IOException e) {
           throw new AttributeException(p + ": cannot list attribute directory: " + reason(e), e);
+        }
+        Collections.sort(names);
+        for (String name : names) {
+          out.add(p.resolve(name));
         }
       } else if (Files.exists(p)) {
         out.add(p);

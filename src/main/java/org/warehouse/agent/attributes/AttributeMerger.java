@@ -73,9 +73,12 @@ final class AttributeMerger {
   /** Records {@code level} as setting {@code path} and every map entry below it. */
   private void record(
       List<String> path, Object value, AttributeLevel level, AttributeDocument doc) {
-    settings
-        .computeIfAbsent(path, p -> new ArrayList<>())
-        .add(new Setting(level, doc.location(path)));
+    List<Setting> at = settings.get(path);
+    if (at == null) {
+      at = new ArrayList<>();
+      settings.put(path, at);
+    }
+    at.add(new Setting(level, doc.location(path)));
     if (value instanceof Map<?, ?> map) {
       for (Map.Entry<?, ?> e : map.entrySet()) {
         List<String> child = new ArrayList<>(path);

@@ -22,7 +22,9 @@ public final class MergedAttributes {
     Map<String, Object> frozen = (Map<String, Object>) Values.frozen(tree);
     this.tree = frozen;
     Map<List<String>, List<Setting>> copy = new LinkedHashMap<>();
-    settings.forEach((k, v) -> copy.put(List.copyOf(k), List.copyOf(v)));
+    for (Map.Entry<List<String>, List<Setting>> e : settings.entrySet()) {
+      copy.put(List.copyOf(e.getKey()), List.copyOf(e.getValue()));
+    }
     this.settings = copy;
   }
 

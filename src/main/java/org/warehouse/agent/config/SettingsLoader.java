@@ -356,8 +356,12 @@ public final class SettingsLoader {
       YamlMap top, List<Settings.PackageSpec> packages, List<Settings.ConfigFile> files)
       throws ConfigException {
     Set<String> subscribable = new HashSet<>();
-    packages.forEach(p -> subscribable.add(p.name()));
-    files.forEach(f -> subscribable.add(f.path().toString()));
+    for (Settings.PackageSpec p : packages) {
+      subscribable.add(p.name());
+    }
+    for (Settings.ConfigFile f : files) {
+      subscribable.add(f.path().toString());
+    }
     List<Settings.Service> out = new ArrayList<>();
     Set<String> seen = new HashSet<>();
     List<Node> items = top.list("services");

@@ -141,9 +141,11 @@ public final class HostPlanFactory implements PlanFactory {
             Duration.ofMillis(500),
             new HealthChecker());
     for (Settings.Service svc : s.services()) {
-      ServiceResource r =
-          new ServiceResource(
-              svc.unit(), units, svc.healthUrl().map(u -> new HealthCheck(u, svc.healthTimeout())));
+      Optional<HealthCheck> health =
+          svc.healthUrl().isPresent()
+              ? Optional.of(new HealthCheck(svc.healthUrl().get(), svc.healthTimeout()))
+              : Optional.empty();
+      ServiceResource r = new ServiceResource(svc.unit(), units, health);
       resources.add(r);
       Set<String> sources = new LinkedHashSet<>();
       for (String on : svc.restartOn()) {
@@ -157,18 +159,12 @@ public final class HostPlanFactory implements PlanFactory {
   }
 
   private void addApt(Settings s, List<Resource> resources) throws PlanException {
-    List<AptRepository> repos =
-        s.repositories().stream()
-            .map(
-                r ->
-                    new AptRepository(
-                        r.name(),
-                        r.uri(),
-                        r.suite(),
-                        r.components(),
-                        r.signedBy(),
-                        r.pollTimeout()))
-            .toList();
+    List<AptRepository> repos = new ArrayList<>();
+    for (Settings.Repository r : s.repositories()) {
+      repos.add(
+          new AptRepository(
+              r.name(), r.uri(), r.suite(), r.components(), r.signedBy(), r.pollTimeout()));
+    }
     SourceList list = new SourceList(s.apt().sourcesDir().resolve(SOURCE_LIST), repos);
     ProbeCache cache = new ProbeCache(s.stateDir());
     // dpkg-query and apt-cache answers, reused while the files they read are unchanged: a no-op

@@ -1,6 +1,5 @@
 package org.warehouse.agent.converge;
 
-import java.util.function.Supplier;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 import org.warehouse.agent.resource.PackageResource;
@@ -41,98 +40,83 @@ public final class LoggingListener implements RunListener {
     };
   }
 
+  // Each line is built only when its level is logged; plain code rather than a Supplier per line:
+  // the first call of each lambda links it through the JDK's method handles, ~0.4 ms apiece in a
+  // short-lived `converge --now`.
   @Override
   public void runStarted(String runId, Trigger trigger, boolean whyRun) {
-    log(
-        Level.INFO,
-        () ->
-            (whyRun ? "why-run " : "")
-                + "converge started ("
-                + trigger.label()
-                + ", run "
-                + runId
-                + ")");
+    if (sink.isLoggable(Level.INFO)) {
+      sink.log(
+          Level.INFO,
+          (whyRun ? "why-run " : "")
+              + "converge started ("
+              + trigger.label()
+              + ", run "
+              + runId
+              + ")");
+    }
   }
 
   @Override
   public void resourceFinished(ResourceReport r, boolean notification) {
     String prefix = notification ? "notification " : "";
+    String detail = r.detail().isEmpty() ? "" : " (" + r.detail() + ")";
     // Skipping a quarantined version is no change, but an operator must see it every run.
     if ("unchanged".equals(r.status()) && r.detail().contains(PackageResource.QUARANTINED)) {
-      log(Level.WARNING, () -> prefix + r.id() + " left at " + r.before() + ": " + r.detail());
+      if (sink.isLoggable(Level.WARNING)) {
+        sink.log(Level.WARNING, prefix + r.id() + " left at " + r.before() + ": " + r.detail());
+      }
       return;
     }
-    switch (r.status()) {
-      case "unchanged" ->
-          log(
-              Level.FINE,
-              () ->
-                  prefix
-                      + r.id()
-                      + " unchanged: "
-                      + r.after()
-                      + (r.detail().isEmpty() ? "" : " (" + r.detail() + ")"));
-      case "skipped" -> log(Level.WARNING, () -> prefix + r.id() + " skipped: " + r.detail());
-      case "failed", "timed_out" ->
-          log(Level.SEVERE, () -> prefix + r.id() + " " + r.status() + ": " + r.error());
-      case "rolled_back" ->
-          log(
-              Level.WARNING,
-              () ->
-                  prefix
-                      + r.id()
-                      + " rolled back: "
-                      + r.before()
-                      + " -> "
-                      + r.after()
-                      + (r.detail().isEmpty() ? "" : " (" + r.detail() + ")"));
-      // The worst outcome: the host is neither on the new state nor back on the old one.
-      case "rollback_failed" ->
-          log(
-              Level.SEVERE,
-              () ->
-                  "ROLLBACK FAILED: "
-                      + prefix
-                      + r.id()
-                      + ": "
-                      + r.error()
-                      + (r.detail().isEmpty() ? "" : " (" + r.detail() + ")"));
-      default ->
-          log(
-              Level.INFO,
-              () ->
-                  prefix
-                      + r.id()
-                      + " "
-                      + r.status()
-                      + ": "
-                      + r.before()
-                      + " -> "
-                      + r.after()
-                      + (r.detail().isEmpty() ? "" : " (" + r.detail() + ")")
-                      + " in "
-                      + r.durationMs()
-                      + " ms");
+    Level level =
+        switch (r.status()) {
+          case "unchanged" -> Level.FINE;
+          case "skipped", "rolled_back" -> Level.WARNING;
+          case "failed", "timed_out", "rollback_failed" -> Level.SEVERE;
+          default -> Level.INFO;
+        };
+    if (!sink.isLoggable(level)) {
+      return;
     }
+    String line =
+        switch (r.status()) {
+          case "unchanged" -> prefix + r.id() + " unchanged: " + r.after() + detail;
+          case "skipped" -> prefix + r.id() + " skipped: " + r.detail();
+          case "failed", "timed_out" -> prefix + r.id() + " " + r.status() + ": " + r.error();
+          case "rolled_back" ->
+              prefix + r.id() + " rolled back: " + r.before() + " -> " + r.after() + detail;
+          // The worst outcome: the host is neither on the new state nor back on the old one.
+          case "rollback_failed" ->
+              "ROLLBACK FAILED: " + prefix + r.id() + ": " + r.error() + detail;
+          default ->
+              prefix
+                  + r.id()
+                  + " "
+                  + r.status()
+                  + ": "
+                  + r.before()
+                  + " -> "
+                  + r.after()
+                  + detail
+                  + " in "
+                  + r.durationMs()
+                  + " ms";
+        };
+    sink.log(level, line);
   }
 
   @Override
   public void runFinished(RunReport report) {
     Level level = report.failed() ? Level.SEVERE : Level.INFO;
-    log(
-        level,
-        () ->
-            "converge "
-                + report.result()
-                + " in "
-                + report.durationMs()
-                + " ms"
-                + (report.error().isEmpty() ? "" : ": " + report.error()));
-  }
-
-  private void log(Level level, Supplier<String> message) {
     if (sink.isLoggable(level)) {
-      sink.log(level, message.get());
+      sink.log(
+          level,
+          "converge "
+              + report.result()
+              + " in "
+              + report.durationMs()
+              + " ms"
+              + (report.error().isEmpty() ? "" : ": " + report.error()));
     }
   }
 }

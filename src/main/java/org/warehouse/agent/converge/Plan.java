@@ -30,6 +30,11 @@ public record Plan(List<Resource> resources, Map<String, Set<String>> subscripti
   }
 
   private static Resource find(List<Resource> resources, String id) {
-    return resources.stream().filter(r -> r.id().equals(id)).findFirst().orElse(null);
+    for (Resource r : resources) {
+      if (r.id().equals(id)) {
+        return r;
+      }
+    }
+    return null;
   }
 }

@@ -82,7 +82,9 @@ public final class RunHistory {
       return out;
     }
     try (DirectoryStream<Path> ds = Files.newDirectoryStream(dir, "run-*.json")) {
-      ds.forEach(out::add);
+      for (Path p : ds) {
+        out.add(p);
+      }
     }
     out.sort(null);
     return out;

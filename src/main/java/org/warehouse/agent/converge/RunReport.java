@@ -32,8 +32,25 @@ public record RunReport(
 
   /** True when something changed (or would have, in why-run), even if the run failed later. */
   public boolean changedAnything() {
-    return resources.stream().anyMatch(ResourceReport::changed)
-        || notifications.stream().anyMatch(ResourceReport::changed);
+    for (ResourceReport r : resources) {
+      if (r.changed()) {
+        return true;
+      }
+    }
+    for (ResourceReport r : notifications) {
+      if (r.changed()) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private static List<Map<String, Object>> toJson(List<ResourceReport> reports) {
+    List<Map<String, Object>> out = new ArrayList<>(reports.size());
+    for (ResourceReport r : reports) {
+      out.add(r.toJson());
+    }
+    return out;
   }
 
   /** This report as a JSON object ({@link JsonTree}), fields in declaration order. */
@@ -46,8 +63,8 @@ public record RunReport(
     m.put("end", end);
     m.put("durationMs", durationMs);
     m.put("result", result);
-    m.put("resources", resources.stream().map(ResourceReport::toJson).toList());
-    m.put("notifications", notifications.stream().map(ResourceReport::toJson).toList());
+    m.put("resources", toJson(resources));
+    m.put("notifications", toJson(notifications));
     m.put("error", error);
     return m;
   }

@@ -3,6 +3,7 @@ package org.warehouse.agent.render;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
+import java.nio.file.DirectoryStream;
 import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
@@ -20,7 +21,6 @@ import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.Set;
 import java.util.regex.Pattern;
-import java.util.stream.Stream;
 
 /**
  * Writes a config file atomically, and only when needed.
@@ -298,8 +298,8 @@ public final class AtomicFileWriter {
   /** Removes temporary files a crashed write left beside {@code file}. */
   private static void removeStaleTemporaries(Path dir, Path file) {
     String prefix = "." + file.getFileName() + TEMP_MARK;
-    try (Stream<Path> s = Files.list(dir)) {
-      for (Path p : (Iterable<Path>) s::iterator) {
+    try (DirectoryStream<Path> s = Files.newDirectoryStream(dir)) {
+      for (Path p : s) {
         if (p.getFileName().toString().startsWith(prefix)) {
           Files.deleteIfExists(p);
         }

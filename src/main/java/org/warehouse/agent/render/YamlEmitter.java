@@ -3,6 +3,7 @@ package org.warehouse.agent.render;
 import java.math.BigInteger;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.Comparator;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
@@ -70,7 +71,7 @@ final class YamlEmitter {
       }
       keys.add(s);
     }
-    keys.sort(YamlEmitter::compareCodePoints);
+    keys.sort(BY_CODE_POINTS);
     String pad = " ".repeat(indent);
     for (String key : keys) {
       Object v = map.get(key);
@@ -164,6 +165,16 @@ final class YamlEmitter {
       sb.append(p);
     }
     return sb.length() == 0 ? "(top level)" : sb.toString();
+  }
+
+  private static final Comparator<String> BY_CODE_POINTS = new ByCodePoints();
+
+  /** {@link #compareCodePoints} as a comparator (a class: no lambda to link at first use). */
+  private static final class ByCodePoints implements Comparator<String> {
+    @Override
+    public int compare(String a, String b) {
+      return compareCodePoints(a, b);
+    }
   }
 
   /** Code point order (as Python sorts), not UTF-16 order. */

@@ -68,7 +68,11 @@ public final class YamlRenderer {
     if (!text.isEmpty()) {
       sb.append(' ');
     }
-    text.codePoints().forEach(c -> sb.appendCodePoint(YamlScalars.printable(c) ? c : ' '));
+    for (int i = 0; i < text.length(); ) {
+      int c = text.codePointAt(i);
+      sb.appendCodePoint(YamlScalars.printable(c) ? c : ' ');
+      i += Character.charCount(c);
+    }
     return sb.toString().stripTrailing();
   }
 }

@@ -47,10 +47,17 @@ public final class AptIndexResource implements Resource {
     this.observer = observer;
   }
 
+  private static List<String> names(List<AptRepository> repositories) {
+    List<String> out = new ArrayList<>(repositories.size());
+    for (AptRepository r : repositories) {
+      out.add(r.name());
+    }
+    return out;
+  }
+
   @Override
   public String id() {
-    return "apt-update:"
-        + String.join(",", repositories.stream().map(AptRepository::name).toList());
+    return "apt-update:" + String.join(",", names(repositories));
   }
 
   @Override

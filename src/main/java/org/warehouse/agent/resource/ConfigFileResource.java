@@ -85,7 +85,9 @@ public final class ConfigFileResource implements Reversible {
           switch (w.change()) {
             case CREATED -> "created " + owner + ":" + group + " " + mode;
             case METADATA_FIXED -> "fixed owner/group/mode to " + owner + ":" + group + " " + mode;
-            default -> "rewritten" + w.backup().map(b -> ", previous kept at " + b).orElse("");
+            default ->
+                "rewritten"
+                    + (w.backup().isPresent() ? ", previous kept at " + w.backup().get() : "");
           };
       return Result.differed(true, before, after, what);
     } catch (FileWriteException e) {

@@ -75,7 +75,9 @@ public final class PackageResource implements Reversible {
       }
       Optional<InstalledPackage> installed = dpkg.installed(name);
       String now =
-          installed.filter(InstalledPackage::hasFiles).map(this::describe).orElse("absent");
+          installed.isPresent() && installed.get().hasFiles()
+              ? describe(installed.get())
+              : "absent";
       String before = beforeRepair != null ? beforeRepair : now;
       if (installed.isPresent() && installed.get().held()) {
         return settled(before, now, join(repaired, "held: left alone"));
