@@ -53,10 +53,7 @@ public final class RunLock implements AutoCloseable {
         }
         if (l != null) {
           ch.truncate(0);
-          ch.write(
-              ByteBuffer.wrap(
-                  (ProcessHandle.current().pid() + "\n").getBytes(StandardCharsets.US_ASCII)),
-              0);
+          ch.write(ByteBuffer.wrap((ownPid() + "\n").getBytes(StandardCharsets.US_ASCII)), 0);
           ch.force(false);
           return new RunLock(ch, l);
         }
@@ -85,6 +82,17 @@ public final class RunLock implements AutoCloseable {
       lock.release();
     } finally {
       channel.close();
+    }
+  }
+
+  // This process's PID as /proc/self names it (the PID namespace's, as getpid() gives it):
+  // ProcessHandle.current() starts ProcessHandleImpl, whose process reaper and lambdas a no-op
+  // converge never needs otherwise.
+  static long ownPid() {
+    try {
+      return Long.parseLong(Files.readSymbolicLink(Path.of("/proc/self")).toString());
+    } catch (IOException | NumberFormatException | UnsupportedOperationException e) {
+      return ProcessHandle.current().pid();
     }
   }
 }

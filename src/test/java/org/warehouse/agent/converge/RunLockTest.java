@@ -77,4 +77,9 @@ class RunLockTest {
       }
     }
   }
+
+  @Test
+  void ownPidIsThisProcesssPid() {
+    assertThat(RunLock.ownPid()).isEqualTo(ProcessHandle.current().pid());
+  }
 }
