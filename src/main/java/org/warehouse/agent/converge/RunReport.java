@@ -32,12 +32,12 @@ public record RunReport(
 
   /** True when something changed (or would have, in why-run), even if the run failed later. */
   public boolean changedAnything() {
-    for (ResourceReport r : resources) {
-      if (r.changed()) {
-        return true;
-      }
-    }
-    for (ResourceReport r : notifications) {
+    return anyChanged(resources) || anyChanged(notifications);
+  }
+
+  /** Whether any of {@code reports} changed something (a loop: no lambda to link at first use). */
+  static boolean anyChanged(List<ResourceReport> reports) {
+    for (ResourceReport r : reports) {
       if (r.changed()) {
         return true;
       }

@@ -113,7 +113,7 @@ public final class Runner {
     }
     run.notifications();
     Instant end = clock.instant();
-    boolean anyChange = anyChanged(run.reports) || anyChanged(run.notes);
+    boolean anyChange = RunReport.anyChanged(run.reports) || RunReport.anyChanged(run.notes);
     String error = run.error();
     RunResult result =
         error != null ? RunResult.FAILED : anyChange ? RunResult.CHANGED : RunResult.UNCHANGED;
@@ -354,15 +354,6 @@ public final class Runner {
     public Result call() throws ResourceException, InterruptedException {
       return resource.checkApply(apply);
     }
-  }
-
-  private static boolean anyChanged(List<ResourceReport> reports) {
-    for (ResourceReport r : reports) {
-      if (r.changed()) {
-        return true;
-      }
-    }
-    return false;
   }
 
   /** A step's report, and the exception when it failed with one (for its headline and detail). */
