@@ -60,7 +60,6 @@ public final class LoggingListener implements RunListener {
   @Override
   public void resourceFinished(ResourceReport r, boolean notification) {
     String prefix = notification ? "notification " : "";
-    String detail = r.detail().isEmpty() ? "" : " (" + r.detail() + ")";
     // Skipping a quarantined version is no change, but an operator must see it every run.
     if ("unchanged".equals(r.status()) && r.detail().contains(PackageResource.QUARANTINED)) {
       if (sink.isLoggable(Level.WARNING)) {
@@ -78,6 +77,7 @@ public final class LoggingListener implements RunListener {
     if (!sink.isLoggable(level)) {
       return;
     }
+    String detail = r.detail().isEmpty() ? "" : " (" + r.detail() + ")";
     String line =
         switch (r.status()) {
           case "unchanged" -> prefix + r.id() + " unchanged: " + r.after() + detail;

@@ -154,13 +154,7 @@ class PackageIT {
     for (int i = 0; i < ways.size(); i++) {
       List<String> argv = new ArrayList<>(ways.get(i));
       argv.add("--version");
-      ProcessBuilder pb =
-          new ProcessBuilder(argv).directory(cwds.get(i).toFile()).redirectErrorStream(true);
-      pb.environment().put("WAREHOUSE_AGENT_JAVA_OPTS", "-Xlog:class+load=info:stdout");
-      Process p = pb.start();
-      String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-      assertThat(p.waitFor(2, TimeUnit.MINUTES)).isTrue();
-      assertThat(p.exitValue()).as(argv + " in " + cwds.get(i) + ": " + out).isZero();
+      String out = launch(cwds.get(i), argv, "-Xlog:class+load=info:stdout");
       assertThat(out)
           .as(argv + " in " + cwds.get(i))
           .contains("warehouse-agent " + AgentPackage.version())
@@ -195,12 +189,17 @@ class PackageIT {
   private static String launcherWith(String javaOpts, String... args) throws Exception {
     List<String> argv = new ArrayList<>(List.of("target/bin/agent"));
     argv.addAll(List.of(args));
-    ProcessBuilder pb = new ProcessBuilder(argv).redirectErrorStream(true);
+    return launch(Path.of("").toAbsolutePath(), argv, javaOpts);
+  }
+
+  // Runs argv in cwd with WAREHOUSE_AGENT_JAVA_OPTS set; it must exit 0. Its output, both streams.
+  private static String launch(Path cwd, List<String> argv, String javaOpts) throws Exception {
+    ProcessBuilder pb = new ProcessBuilder(argv).directory(cwd.toFile()).redirectErrorStream(true);
     pb.environment().put("WAREHOUSE_AGENT_JAVA_OPTS", javaOpts);
     Process p = pb.start();
     String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
     assertThat(p.waitFor(2, TimeUnit.MINUTES)).isTrue();
-    assertThat(p.exitValue()).as(out).isZero();
+    assertThat(p.exitValue()).as(argv + " in " + cwd + ": " + out).isZero();
     return out;
   }
 

@@ -93,12 +93,21 @@ public final class AgentInSandbox {
 
   /** Runs {@code agent ARGS --config CONFIG_PATH} inside. */
   public ExecResult runWith(String configPath, String... args) {
+    return runWith(configPath, Map.of(), args);
+  }
+
+  /** Runs {@code agent ARGS --config CONFIG} inside with {@code env} (e.g. JVM options) added. */
+  public ExecResult runWithEnv(Map<String, String> env, String... args) {
+    return runWith(CONFIG, env, args);
+  }
+
+  private ExecResult runWith(String configPath, Map<String, String> env, String... args) {
     List<String> argv = new ArrayList<>();
     argv.add(launcher);
     argv.addAll(List.of(args));
     argv.add("--config");
     argv.add(configPath);
-    ExecResult r = host.sandbox().exec(argv, Map.of(), Duration.ofMinutes(3));
+    ExecResult r = host.sandbox().exec(argv, env, Duration.ofMinutes(3));
     // Shown in the test log: what an operator would have seen.
     System.out.println("$ agent " + String.join(" ", args) + "  -> exit " + r.exitCode());
     System.out.print(r.stdout());

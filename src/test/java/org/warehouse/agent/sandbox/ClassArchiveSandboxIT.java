@@ -2,8 +2,6 @@ package org.warehouse.agent.sandbox;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.net.ServerSocket;
-import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
@@ -22,25 +20,15 @@ class ClassArchiveSandboxIT {
 
   @Test
   void aRealNoOpConvergeFindsEveryClassItLoadsInTheArchive(SandboxHost host) throws Exception {
-    int port;
-    try (ServerSocket socket = new ServerSocket(0)) {
-      port = socket.getLocalPort();
-    }
-    AgentInSandbox agent = ClassListTraining.configure(host, port);
+    AgentInSandbox agent = ClassListTraining.configure(host);
     assertThat(agent.converge().exitCode()).isEqualTo(2);
 
     ExecResult noOp =
-        host.sandbox()
-            .exec(
-                List.of(
-                    Fixtures.agentLauncher().toAbsolutePath().toString(),
-                    "converge",
-                    "--now",
-                    "--detailed-exitcodes",
-                    "--config",
-                    AgentInSandbox.CONFIG),
-                Map.of("WAREHOUSE_AGENT_JAVA_OPTS", "-Xlog:class+load=info:file=" + LOG),
-                Duration.ofMinutes(2));
+        agent.runWithEnv(
+            Map.of("WAREHOUSE_AGENT_JAVA_OPTS", "-Xlog:class+load=info:file=" + LOG),
+            "converge",
+            "--now",
+            "--detailed-exitcodes");
 
     assertThat(noOp.exitCode()).as(noOp.toString()).isZero();
     assertThat(noOp.stdout()).contains("result: unchanged");

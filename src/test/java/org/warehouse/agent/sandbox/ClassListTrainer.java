@@ -1,7 +1,6 @@
 package org.warehouse.agent.sandbox;
 
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -20,13 +19,9 @@ public final class ClassListTrainer {
   public static void main(String[] args) throws Exception {
     Path out = args.length > 0 ? Path.of(args[0]) : ClassListTraining.SUPPLEMENT;
     SandboxSupport.assumeAvailable();
-    int port;
-    try (ServerSocket socket = new ServerSocket(0)) {
-      port = socket.getLocalPort();
-    }
     ClassListTraining.Lists lists;
     try (SandboxHost host = SandboxHost.start()) {
-      lists = ClassListTraining.record(host, port);
+      lists = ClassListTraining.record(host);
     }
     write(out, "short commands", lists.commands());
     write(

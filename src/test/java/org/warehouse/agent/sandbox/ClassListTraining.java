@@ -24,13 +24,13 @@ final class ClassListTraining {
   private ClassListTraining() {}
 
   /** Publishes warehouse 18.09.01 and configures the agent for it (nothing installed yet). */
-  static AgentInSandbox configure(SandboxHost host, int metricsPort) {
+  static AgentInSandbox configure(SandboxHost host) {
     AgentInSandbox agent = new AgentInSandbox(host);
     host.publish(host.buildWarehouse("18.09.01"));
     agent.configure(
         AgentInSandbox.standardConfig(host.server().uri().toString(), "")
             + "first_run_delay: 1s\nmetrics:\n  listen: 127.0.0.1:"
-            + metricsPort
+            + SandboxHost.freeLoopbackPort()
             + "\n",
         Map.of(
             "10-warehouse.yml",
@@ -38,18 +38,15 @@ final class ClassListTraining {
     return agent;
   }
 
-  /** Runs {@code agent ARGS --config CONFIG} inside with extra JVM options, without the archive. */
-  static ExecResult runListing(SandboxHost host, String javaOpts, String... args) {
-    List<String> argv = new ArrayList<>();
-    argv.add(Fixtures.agentLauncher().toAbsolutePath().toString());
-    argv.addAll(List.of(args));
-    argv.add("--config");
-    argv.add(AgentInSandbox.CONFIG);
-    return host.sandbox()
-        .exec(
-            argv,
-            Map.of("WAREHOUSE_AGENT_CDS", "off", "WAREHOUSE_AGENT_JAVA_OPTS", javaOpts),
-            Duration.ofMinutes(3));
+  /** Runs {@code agent ARGS} inside without the archive, writing its class list to {@code list}. */
+  private static ExecResult runListing(AgentInSandbox agent, String list, String... args) {
+    return agent.runWithEnv(
+        Map.of(
+            "WAREHOUSE_AGENT_CDS",
+            "off",
+            "WAREHOUSE_AGENT_JAVA_OPTS",
+            "-XX:DumpLoadedClassList=" + list),
+        args);
   }
 
   /** The classes recorded: those of short commands, and the daemon's. */
@@ -60,9 +57,9 @@ final class ClassListTraining {
    * converge --now and status answered by the daemon (short commands); the daemon under its unit
    * converging on its own and answering them (the daemon).
    */
-  static Lists record(SandboxHost host, int metricsPort) throws Exception {
+  static Lists record(SandboxHost host) throws Exception {
     Sandbox s = host.sandbox();
-    configure(host, metricsPort);
+    AgentInSandbox agent = configure(host);
     List<String> lists = new ArrayList<>();
     String[][] commands = {
       {"converge", "--now"},
@@ -72,7 +69,7 @@ final class ClassListTraining {
     };
     for (String[] command : commands) {
       String list = "/run/train-" + lists.size() + ".classlist";
-      runListing(host, "-XX:DumpLoadedClassList=" + list, command).requireSuccess();
+      runListing(agent, list, command).requireSuccess();
       lists.add(list);
     }
     DaemonUnit.install(s);
@@ -89,7 +86,7 @@ final class ClassListTraining {
         () -> Files.exists(s.hostPath("/var/lib/warehouse-agent/last-run.json")));
     for (String[] command : new String[][] {{"converge", "--now"}, {"status"}}) {
       String list = "/run/train-" + lists.size() + ".classlist";
-      runListing(host, "-XX:DumpLoadedClassList=" + list, command).requireSuccess();
+      runListing(agent, list, command).requireSuccess();
       lists.add(list);
     }
     s.checkOutput("systemctl", "stop", DaemonUnit.UNIT);
