@@ -1,13 +1,13 @@
 #!/bin/bash
 # Builds a fixture Debian package for the sandbox tests and prints the path of the .deb.
 #
-#   build-package.sh [--name NAME] [--seconds N] [--depends DEPS] OUTDIR VERSION [KIND]
+#   build-package.sh [--name NAME] [--source SRC] [--seconds N] [--depends DEPS] OUTDIR VERSION [KIND]
 #
 # Without --name: package `warehouse` (a stand-in for the real dh-virtualenv release):
 #   /opt/warehouse/VERSION, /opt/warehouse/bin/warehouse-web (a /usr/bin/python3 HTTP server),
 #   /opt/warehouse/etc/ (empty: config.yml is the agent's), /lib/systemd/system/warehouse-web.service,
 #   and a postinst that runs daemon-reload + enable (never start) when systemd runs.
-# KIND (warehouse only):
+# KIND (warehouse; the siblings have their own, under --name):
 #   good           default
 #   crash          warehouse-web exits 1 at once
 #   unhealthy      starts; GET /_health/ answers 500
@@ -15,7 +15,15 @@
 #   slow-postinst  postinst writes /run/warehouse-fixture/postinst.pid ("POSTINST_PID DPKG_PID"),
 #                  then sleeps N seconds: for tests that kill dpkg mid-install
 # --seconds N     N for slow and slow-postinst (default: $FIXTURE_SLOW_SECONDS, else 120)
-# --name NAME     an unrelated package instead: only /usr/share/NAME/VERSION, no service, KIND good
+# --name NAME     another package instead of warehouse:
+#                   warehouse-common  a sibling from the same source: /opt/warehouse/lib/COMMON_VERSION
+#                                     (warehouse-web refuses to start when it names another version);
+#                                     KIND good or postinst-fails (its postinst exits 1 on configure)
+#                   warehouse-worker  a sibling with a service of its own, warehouse-worker.service
+#                                     (/opt/warehouse/bin/warehouse-worker); KIND good or crash
+#                   anything else     unrelated: only /usr/share/NAME/VERSION, no service, KIND good
+# --source SRC    a Source: field (the source package the binary is built from), as
+#                 `SRC` or `SRC (VERSION)` when the binary's version differs from the source's
 # --depends DEPS  a Depends: field added to the control file (e.g. 'missing-package (>= 1)')
 #
 # warehouse-web (the fixture server) listens on 127.0.0.1, port from the top-level `port:` of
@@ -27,22 +35,29 @@
 #                  config is what PyYAML's safe_load made of it, so tests see the types Python saw.
 set -euo pipefail
 
-name=warehouse depends="" seconds=${FIXTURE_SLOW_SECONDS:-120}
+name=warehouse depends="" source="" seconds=${FIXTURE_SLOW_SECONDS:-120}
 while [[ $# -gt 0 && "$1" == --* ]]; do
   case "$1" in
     --name) name=$2; shift 2 ;;
     --seconds) seconds=$2; shift 2 ;;
     --depends) depends=$2; shift 2 ;;
+    --source) source=$2; shift 2 ;;
     *) echo "build-package.sh: unknown option $1" >&2; exit 64 ;;
   esac
 done
-[[ $# -ge 2 && $# -le 3 ]] || { echo "usage: build-package.sh [--name NAME] [--seconds N] [--depends DEPS] OUTDIR VERSION [KIND]" >&2; exit 64; }
+[[ $# -ge 2 && $# -le 3 ]] || { echo "usage: build-package.sh [--name NAME] [--source SRC] [--seconds N] [--depends DEPS] OUTDIR VERSION [KIND]" >&2; exit 64; }
 outdir=$1 version=$2 kind=${3:-good}
 [[ "$name" =~ ^[a-z0-9][a-z0-9+.-]+$ ]] || { echo "build-package.sh: bad package name: $name" >&2; exit 64; }
 [[ "$version" =~ ^([0-9]+:)?[0-9][A-Za-z0-9.+~-]*$ ]] || { echo "build-package.sh: bad version: $version" >&2; exit 64; }
 [[ "$seconds" =~ ^[0-9]+$ ]] || { echo "build-package.sh: bad --seconds: $seconds" >&2; exit 64; }
-case "$kind" in good|crash|unhealthy|slow|slow-postinst) ;; *) echo "build-package.sh: bad KIND: $kind" >&2; exit 64 ;; esac
-[[ "$name" == warehouse || "$kind" == good ]] || { echo "build-package.sh: KIND $kind is for warehouse only" >&2; exit 64; }
+[[ -z "$source" || "$source" =~ ^[a-z0-9][a-z0-9+.-]+(\ \([0-9][A-Za-z0-9.+~:-]*\))?$ ]] || { echo "build-package.sh: bad --source: $source" >&2; exit 64; }
+case "$name:$kind" in
+  warehouse:good|warehouse:crash|warehouse:unhealthy|warehouse:slow|warehouse:slow-postinst) ;;
+  warehouse-common:good|warehouse-common:postinst-fails) ;;
+  warehouse-worker:good|warehouse-worker:crash) ;;
+  *:good) ;;
+  *) echo "build-package.sh: KIND $kind is not one of $name's" >&2; exit 64 ;;
+esac
 
 mkdir -p "$outdir"
 outdir=$(cd "$outdir" && pwd)
@@ -55,11 +70,49 @@ mkdir -p "$tree/DEBIAN"
 
 control() {
   printf 'Package: %s\nVersion: %s\nArchitecture: all\nMaintainer: Warehouse Agent Tests <tests@example.invalid>\n' "$name" "$version"
+  [[ -n "$source" ]] && printf 'Source: %s\n' "$source"
   [[ -n "$1" ]] && printf 'Depends: %s\n' "$1"
   printf 'Section: misc\nPriority: optional\nDescription: %s test fixture %s (%s)\n' "$name" "$version" "$kind"
 }
 
-if [[ "$name" != warehouse ]]; then
+if [[ "$name" == warehouse-common ]]; then
+  control "$depends" > "$tree/DEBIAN/control"
+  mkdir -p "$tree/opt/warehouse/lib"
+  echo "$version" > "$tree/opt/warehouse/lib/COMMON_VERSION"
+  if [[ "$kind" == postinst-fails ]]; then
+    printf '#!/bin/sh\nset -e\nif [ "$1" = configure ]; then\n  echo "warehouse-common %s: simulated postinst failure" >&2\n  exit 1\nfi\n' "$version" > "$tree/DEBIAN/postinst"
+    chmod 755 "$tree/DEBIAN/postinst"
+  fi
+elif [[ "$name" == warehouse-worker ]]; then
+  control "python3${depends:+, $depends}" > "$tree/DEBIAN/control"
+  mkdir -p "$tree/opt/warehouse/bin" "$tree/lib/systemd/system"
+  cat > "$tree/lib/systemd/system/warehouse-worker.service" <<UNIT
+[Unit]
+Description=Warehouse worker (test fixture $version, $kind)
+StartLimitIntervalSec=0
+
+[Service]
+Type=exec
+ExecStart=/opt/warehouse/bin/warehouse-worker
+
+[Install]
+WantedBy=multi-user.target
+UNIT
+  cat > "$tree/opt/warehouse/bin/warehouse-worker" <<PY
+#!/usr/bin/python3
+import sys, time
+if "$kind" == "crash":
+    print("warehouse-worker $version: simulated crash", file=sys.stderr)
+    sys.exit(1)
+print("warehouse-worker $version running", file=sys.stderr)
+while True:
+    time.sleep(3600)
+PY
+  chmod 755 "$tree/opt/warehouse/bin/warehouse-worker"
+  printf '#!/bin/sh\nset -e\nif [ "$1" = configure ] && [ -d /run/systemd/system ]; then\n  systemctl daemon-reload\n  systemctl enable warehouse-worker\nfi\n' > "$tree/DEBIAN/postinst"
+  printf '#!/bin/sh\nset -e\nif [ "$1" = remove ] && [ -d /run/systemd/system ]; then\n  systemctl disable --now warehouse-worker || true\nfi\n' > "$tree/DEBIAN/prerm"
+  chmod 755 "$tree/DEBIAN/postinst" "$tree/DEBIAN/prerm"
+elif [[ "$name" != warehouse ]]; then
   control "$depends" > "$tree/DEBIAN/control"
   mkdir -p "$tree/usr/share/$name"
   echo "$version" > "$tree/usr/share/$name/VERSION"
@@ -119,6 +172,15 @@ def main():
     if KIND == "crash":
         print(f"warehouse-web {VERSION}: simulated crash", file=sys.stderr)
         sys.exit(1)
+    try:
+        with open("/opt/warehouse/lib/COMMON_VERSION") as f:
+            common = f.read().strip()
+    except FileNotFoundError:
+        common = None
+    if common is not None and common != VERSION:
+        # A split release runs only on a coherent set: the web code and its common library agree.
+        print(f"warehouse-web {VERSION}: warehouse-common is {common}: incoherent set", file=sys.stderr)
+        sys.exit(1)
     sha, config = read_config()
     if isinstance(config, dict) and isinstance(config.get("port"), int):
         port = config["port"]
@@ -128,7 +190,7 @@ def main():
         print(f"warehouse-web {VERSION}: warming up for {SLOW_SECONDS}s", file=sys.stderr)
         time.sleep(SLOW_SECONDS)
     info = {"version": VERSION, "kind": KIND, "pid": os.getpid(), "port": port,
-            "config_sha256": sha, "config": config}
+            "config_sha256": sha, "config": config, "common_version": common}
 
     class Handler(http.server.BaseHTTPRequestHandler):
         def do_GET(self):

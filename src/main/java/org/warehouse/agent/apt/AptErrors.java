@@ -1,5 +1,6 @@
 package org.warehouse.agent.apt;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -85,6 +86,24 @@ final class AptErrors {
       return "dpkg failed: " + r.tail(4);
     }
     return null;
+  }
+
+  /**
+   * apt's own error lines ({@code E: ...}) and the broken-dependency lines before them, one line:
+   * what an operator needs beside the agent's explanation.
+   */
+  static String aptError(CommandResult r) {
+    List<String> keep = new ArrayList<>();
+    for (String line : (r.stdout() + "\n" + r.stderr()).split("\n", -1)) {
+      String t = line.strip();
+      if (t.startsWith("E: ")
+          || t.contains(" but it is not going to be installed")
+          || (t.contains(" but ") && t.contains(" is to be installed"))
+          || t.startsWith("Depends: ")) {
+        keep.add(t);
+      }
+    }
+    return keep.isEmpty() ? r.describeFailure() : String.join(" | ", keep);
   }
 
   private static String lockHolder(String all) {

@@ -3,7 +3,10 @@ package org.warehouse.agent.apt;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collection;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import org.warehouse.agent.exec.CommandResult;
 import org.warehouse.agent.exec.CommandRunner;
 import org.warehouse.agent.version.DebianVersion;
@@ -87,6 +90,134 @@ public final class AptGet {
               + " failed: "
               + (why != null ? why : r.describeFailure()));
     }
+  }
+
+  /**
+   * The records of every version of {@code names} apt knows (repositories and dpkg's status), by
+   * name; a name apt does not know maps to an empty list.
+   */
+  public Map<String, List<ArchiveRecord>> show(Collection<String> names)
+      throws AptException, InterruptedException {
+    Map<String, List<ArchiveRecord>> out = new LinkedHashMap<>();
+    if (names.isEmpty()) {
+      return out;
+    }
+    List<String> argv = new ArrayList<>(List.of("apt-cache"));
+    argv.addAll(config.confinement());
+    argv.addAll(List.of("show", "--"));
+    for (String n : names) {
+      checkName(n);
+      argv.add(n);
+      out.put(n, new ArrayList<>());
+    }
+    CommandResult r = run(argv, QUERY_TIMEOUT);
+    // apt-cache show exits 100 when one of the names is unknown; the others are still printed.
+    if (!r.succeeded() && (r.timedOut() || r.stdout().isBlank())) {
+      String why = AptErrors.classify(r);
+      if (why != null || r.timedOut() || !r.stderr().contains("No packages found")) {
+        throw new AptException(
+            "apt-cache show failed: " + (why != null ? why : r.describeFailure()));
+      }
+    }
+    try {
+      for (ArchiveRecord rec : ArchiveRecord.parseAll(r.stdout())) {
+        List<ArchiveRecord> list = out.get(rec.name());
+        if (list != null) {
+          list.add(rec);
+        }
+      }
+    } catch (IllegalArgumentException e) {
+      throw new AptException("unexpected apt-cache show output: " + e.getMessage(), e);
+    }
+    return out;
+  }
+
+  /**
+   * What apt would do to install {@code set} (apt-get -s, nothing changes): every package it would
+   * install, upgrade, downgrade or remove.
+   *
+   * @throws AptException with apt's own error when it cannot satisfy the set
+   */
+  public Transaction simulate(List<String> set) throws AptException, InterruptedException {
+    List<String> argv = installArgv(set, true);
+    CommandResult r = run(argv, QUERY_TIMEOUT);
+    if (!r.succeeded()) {
+      String why = AptErrors.classify(r);
+      throw new AptException(
+          "apt cannot install "
+              + String.join(" ", set)
+              + ": "
+              + (why != null ? why : AptErrors.aptError(r)));
+    }
+    return Transaction.parseSimulation(r.stdout());
+  }
+
+  /**
+   * Installs a whole package set in one apt transaction: {@code name=version} from the
+   * repositories, absolute paths of local .deb files, {@code name-} to remove; downgrades allowed
+   * (the set was chosen and simulated first); conffiles changed by the admin are kept.
+   */
+  public void installSet(List<String> set) throws AptException, InterruptedException {
+    CommandResult r = run(installArgv(set, false), config.installTimeout());
+    if (!r.succeeded()) {
+      String why = AptErrors.classify(r);
+      throw new AptException(
+          "installing "
+              + String.join(" ", set)
+              + " failed: "
+              + (why != null ? why : r.describeFailure()));
+    }
+  }
+
+  /** The argv of {@link #simulate} and {@link #installSet}: the same, but for {@code -s}. */
+  List<String> installArgv(List<String> set, boolean simulate) throws AptException {
+    List<String> argv = new ArrayList<>(List.of("apt-get", "-q", "-y"));
+    if (simulate) {
+      argv.add("-s");
+    }
+    argv.addAll(config.confinement());
+    argv.addAll(
+        List.of(
+            "-o",
+            "Dpkg::Options::=--force-confdef",
+            "-o",
+            "Dpkg::Options::=--force-confold",
+            "--allow-downgrades"));
+    boolean removes = false;
+    for (String item : set) {
+      removes |= item.endsWith("-") && !item.startsWith("/");
+    }
+    if (!removes) {
+      argv.add("--no-remove");
+    }
+    argv.addAll(List.of("install", "--"));
+    for (String item : set) {
+      argv.add(checkItem(item));
+    }
+    return argv;
+  }
+
+  /** One argument of a set: {@code name=version}, {@code name-}, or a kept .deb's absolute path. */
+  private static String checkItem(String item) throws AptException {
+    if (item.startsWith("/")) {
+      if (!item.endsWith(".deb") || item.contains("..") || item.matches(".*\\s.*")) {
+        throw new AptException("refusing invalid package file: " + item);
+      }
+      return item;
+    }
+    if (item.endsWith("-")) {
+      checkName(item.substring(0, item.length() - 1));
+      return item;
+    }
+    int eq = item.indexOf('=');
+    if (eq < 0) {
+      throw new AptException("refusing a package without a version: " + item);
+    }
+    checkName(item.substring(0, eq));
+    if (!DebianVersion.isValid(item.substring(eq + 1))) {
+      throw new AptException("refusing invalid version: " + item);
+    }
+    return item;
   }
 
   /**

@@ -5,8 +5,11 @@ import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.TreeMap;
 import org.warehouse.agent.exec.CommandResult;
 import org.warehouse.agent.exec.CommandRunner;
 
@@ -71,6 +74,50 @@ public final class Dpkg {
     }
   }
 
+  /** The fields {@link #all} asks dpkg-query for, tab-separated (see {@link HostPackage#parse}). */
+  static final String HOST_FORMAT =
+      "${Package}\\t${Version}\\t${db:Status-Abbrev}\\t${source:Package}\\t${source:Version}\\n";
+
+  /**
+   * Every package dpkg knows with a version, by name: one dpkg-query for the whole database (read
+   * only when a package set changes, never on a no-op).
+   */
+  public Map<String, HostPackage> all() throws AptException, InterruptedException {
+    CommandResult r =
+        run(List.of("dpkg-query", "--show", "--showformat=" + HOST_FORMAT), QUERY_TIMEOUT);
+    if (!r.succeeded()) {
+      throw new AptException("dpkg-query failed: " + r.describeFailure());
+    }
+    Map<String, HostPackage> out = new TreeMap<>();
+    for (String line : r.stdout().split("\n", -1)) {
+      if (line.isBlank()) {
+        continue;
+      }
+      HostPackage p;
+      try {
+        p = HostPackage.parse(line);
+      } catch (IllegalArgumentException e) {
+        throw new AptException("unexpected dpkg-query output: " + e.getMessage(), e);
+      }
+      if (p != null) {
+        out.put(p.name(), p);
+      }
+    }
+    return out;
+  }
+
+  /**
+   * What {@code dpkg --audit} reports: packages half-installed, unpacked but not configured,
+   * waiting for triggers...; empty when dpkg's database is consistent.
+   */
+  public String audit() throws AptException, InterruptedException {
+    CommandResult r = run(List.of("dpkg", "--audit"), QUERY_TIMEOUT);
+    if (r.timedOut()) {
+      throw new AptException("dpkg --audit: " + r.describeFailure());
+    }
+    return r.stdout().strip();
+  }
+
   /** Finishes whatever an interrupted dpkg left half done: {@code dpkg --configure -a}. */
   public void repair() throws AptException, InterruptedException {
     List<String> argv = List.of("dpkg", "--force-confdef", "--force-confold", "--configure", "-a");
@@ -117,6 +164,39 @@ public final class Dpkg {
       String why = AptErrors.classify(r);
       throw new AptException(
           "dpkg --install " + deb + " failed: " + (why != null ? why : r.describeFailure()));
+    }
+  }
+
+  /**
+   * Installs several local .debs in one {@code dpkg --install}, so that packages depending on each
+   * other at exact versions are unpacked together and configured after; only for a rollback from
+   * files {@link KeptPackages} validated.
+   */
+  public void installFiles(List<Path> debs) throws AptException, InterruptedException {
+    List<String> argv =
+        new ArrayList<>(List.of("dpkg", "--force-confdef", "--force-confold", "--install", "--"));
+    for (Path deb : debs) {
+      argv.add(deb.toString());
+    }
+    CommandResult r = run(argv, repairTimeout);
+    if (!r.succeeded()) {
+      String why = AptErrors.classify(r);
+      throw new AptException("dpkg --install failed: " + (why != null ? why : r.describeFailure()));
+    }
+  }
+
+  /** Removes packages (conffiles stay), in one {@code dpkg --remove}. */
+  public void remove(List<String> names) throws AptException, InterruptedException {
+    List<String> argv = new ArrayList<>(List.of("dpkg", "--remove", "--"));
+    for (String n : names) {
+      if (!n.matches("[a-z0-9][a-z0-9+.-]+")) {
+        throw new AptException("refusing invalid package name: " + n);
+      }
+      argv.add(n);
+    }
+    CommandResult r = run(argv, repairTimeout);
+    if (!r.succeeded()) {
+      throw new AptException("dpkg --remove failed: " + r.describeFailure());
     }
   }
 

@@ -1,7 +1,6 @@
 package org.warehouse.agent.resource;
 
 import java.io.IOException;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -10,18 +9,25 @@ import org.warehouse.agent.apt.AptGet;
 import org.warehouse.agent.apt.Dpkg;
 import org.warehouse.agent.apt.InstalledPackage;
 import org.warehouse.agent.apt.KeptPackages;
+import org.warehouse.agent.apt.PackageChange;
 import org.warehouse.agent.apt.PackagePolicy;
+import org.warehouse.agent.apt.PackageSets;
+import org.warehouse.agent.apt.PlannedSet;
 import org.warehouse.agent.apt.Quarantine;
 import org.warehouse.agent.version.DebianVersion;
 
 /**
- * A package at the newest version its repository offers, or at a pinned version. Never a downgrade
+ * A package at the newest version its repository offers, or at a pinned version, together with its
+ * set: the siblings built from the same source and the versions they need exactly move with it, in
+ * one apt transaction that apt's solver simulated first ({@link PackageSets}). Never a downgrade
  * unless pinned or rolling back; held packages are left alone; an interrupted dpkg is repaired
- * first; a quarantined version is never installed.
+ * first; a quarantined version is never installed; a transaction that would remove a package nobody
+ * asked to remove is refused.
  *
- * <p>Before it upgrades, it keeps a .deb of the installed version; after, it remembers that
- * version, so that a failed service check can have it put back ({@link #rollback}) even when the
- * repository no longer has it, and the failed version quarantined.
+ * <p>Before it changes the set, it keeps a .deb of every package's installed version; when the
+ * install fails, the previous set is put back at once; after a good install it remembers the
+ * transaction, so that a failed service check can have the whole set put back ({@link #rollback})
+ * even when the repository no longer has it, and the failed version quarantined.
  */
 public final class PackageResource implements Reversible {
   /** Marks the detail of a run that skipped a quarantined version ("18.09.02 quarantined: ..."). */
@@ -32,9 +38,10 @@ public final class PackageResource implements Reversible {
   private final AptGet apt;
   private final Dpkg dpkg;
   private final Quarantine quarantine;
-  private final KeptPackages kept;
+  private final PackageSets sets;
   // This run's change, for a rollback: the version installed before it (null: nothing to undo).
   private String previous;
+  private PlannedSet changedSet;
   private String installedNow;
   private boolean downgraded;
 
@@ -50,7 +57,7 @@ public final class PackageResource implements Reversible {
     this.apt = apt;
     this.dpkg = dpkg;
     this.quarantine = quarantine;
-    this.kept = kept;
+    this.sets = new PackageSets(apt, dpkg, kept);
   }
 
   @Override
@@ -84,7 +91,6 @@ public final class PackageResource implements Reversible {
       }
       PackagePolicy policy = apt.policy(name);
       String target;
-      boolean downgrade = false;
       if (pin.isPresent()) {
         target = pin.get();
         if (isInstalledAt(installed, target)) {
@@ -100,7 +106,7 @@ public final class PackageResource implements Reversible {
                   + (policy.available().isEmpty() ? "none" : String.join(", ", policy.available()))
                   + ")");
         }
-        downgrade = true;
+
       } else {
         if (policy.candidate().isEmpty()) {
           throw new ResourceException("no package " + name + " in the agent's repositories");
@@ -130,29 +136,77 @@ public final class PackageResource implements Reversible {
                     + target
                     + " to retry)"));
       }
+      PlannedSet set = sets.plan(name, DebianVersion.parse(target));
+      String others = set.transaction().others(name);
+      String with = others.isEmpty() ? "" : ", with " + others;
       if (!apply) {
         return Result.differed(
-            false, before, target, join(repaired, "would install " + name + "=" + target));
+            false, before, target, join(repaired, "would install " + name + "=" + target + with));
       }
-      String notes = "";
       boolean upgrading = installed.isPresent() && installed.get().isInstalled();
-      if (upgrading) {
-        notes = keep(installed.get().version(), offers(policy, installed.get().version()));
-      }
-      apt.install(name, target, downgrade);
+      List<String> notes = new ArrayList<>(sets.keepBefore(set));
+      install(set, target);
       InstalledPackage after = verifyInstalled(target);
       if (upgrading) {
         previous = installed.get().version();
         installedNow = after.version();
+        changedSet = set;
         downgraded =
             DebianVersion.parse(after.version()).compareTo(DebianVersion.parse(previous)) < 0;
       }
-      notes = join(notes, afterInstall(after.version()));
+      notes.addAll(sets.keepAfter(set));
+      notes.addAll(clearOlderQuarantine(after.version()));
       String what =
           !upgrading ? "installed" : downgraded ? "downgraded to the pinned version" : "upgraded";
-      return Result.differed(true, before, after.version(), join(join(repaired, what), notes));
+      return Result.differed(
+          true,
+          before,
+          after.version(),
+          join(join(repaired, what + with), String.join("; ", notes)));
     } catch (AptException e) {
       throw new ResourceException(e.getMessage(), e);
+    }
+  }
+
+  /**
+   * Installs the set; when apt fails or leaves any package of it other than planned, puts the
+   * previous set back at once (dpkg is never left half-configured) and quarantines the version when
+   * one of its maintainer scripts failed or hung, then fails.
+   */
+  private void install(PlannedSet set, String target)
+      throws ResourceException, InterruptedException {
+    String failure;
+    try {
+      sets.install(set);
+      List<String> wrong = sets.mismatches(set);
+      if (wrong.isEmpty()) {
+        return;
+      }
+      failure = "installing " + name + " " + target + " left " + String.join(", ", wrong);
+    } catch (AptException e) {
+      failure = e.getMessage();
+    }
+    boolean packageFault = failure.contains("dpkg failed") || failure.contains("timed out");
+    String quarantineNote = "";
+    if (packageFault) {
+      try {
+        quarantine.add(name, target, failure);
+        quarantineNote = "; " + target + " quarantined";
+      } catch (IOException e) {
+        quarantineNote = "; " + target + " NOT quarantined (" + e.getMessage() + ")";
+      }
+    }
+    try {
+      String restored = sets.restorer().restore(set);
+      throw new ResourceException(failure + "; restored " + restored + quarantineNote);
+    } catch (AptException e) {
+      throw new ResourceException(
+          "ROLLBACK FAILED: "
+              + failure
+              + "; restoring the previous set failed: "
+              + e.getMessage()
+              + quarantineNote,
+          e);
     }
   }
 
@@ -163,8 +217,15 @@ public final class PackageResource implements Reversible {
     }
     return Optional.of(
         new Undo(
-            (downgraded ? "downgrade" : "upgrade") + " of " + name + " to " + installedNow,
-            name + " " + previous));
+            (downgraded ? "downgrade" : "upgrade")
+                + " of "
+                + name
+                + " to "
+                + installedNow
+                + (changedSet.transaction().others(name).isEmpty()
+                    ? ""
+                    : " (with " + changedSet.transaction().others(name) + ")"),
+            name + " " + previous + previousOthers()));
   }
 
   @Override
@@ -179,46 +240,31 @@ public final class PackageResource implements Reversible {
       quarantine.add(name, bad, reason);
       quarantineNote = bad + " quarantined";
     } catch (IOException e) {
-      // Still put the old version back; the report says loudly that the next run may retry.
+      // Still put the old set back; the report says loudly that the next run may retry.
       quarantineNote = bad + " NOT quarantined (" + e.getMessage() + ")";
     }
-    List<String> tried = new ArrayList<>();
-    String source = null;
+    String restored;
     try {
-      if (offers(apt.policy(name), target)) {
-        apt.install(name, target, true);
-        source = "the repository";
-      } else {
-        tried.add("the repository no longer has it");
-      }
+      restored = sets.restorer().restore(changedSet);
     } catch (AptException e) {
-      tried.add(e.getMessage());
-    }
-    if (source == null) {
-      try {
-        Optional<Path> deb = kept.find(name, target);
-        if (deb.isEmpty()) {
-          tried.add("no .deb in " + kept.archives() + " or " + kept.keptDir());
-        } else {
-          dpkg.installFile(deb.get());
-          source = deb.get().toString();
-        }
-      } catch (AptException e) {
-        tried.add(e.getMessage());
-      }
-    }
-    if (source == null) {
       throw new ResourceException(
-          "cannot reinstall " + name + " " + target + ": " + String.join("; ", tried));
-    }
-    try {
-      verifyInstalled(target);
-    } catch (AptException e) {
-      throw new ResourceException(e.getMessage(), e);
+          "cannot reinstall " + name + " " + target + ": " + e.getMessage() + "; " + quarantineNote,
+          e);
     }
     previous = null;
-    return Result.differed(
-        true, bad, target, "reinstalled " + target + " from " + source + "; " + quarantineNote);
+    changedSet = null;
+    return Result.differed(true, bad, target, "reinstalled " + restored + "; " + quarantineNote);
+  }
+
+  /** The other packages of the changed set as they were, for an undo's words. */
+  private String previousOthers() {
+    List<String> others = new ArrayList<>();
+    for (PackageChange c : changedSet.transaction().changes()) {
+      if (!c.name().equals(name)) {
+        others.add(c.from().isPresent() ? c.name() + " " + c.from().get() : "without " + c.name());
+      }
+    }
+    return others.isEmpty() ? "" : " (with " + String.join(", ", others) + ")";
   }
 
   private Optional<Quarantine.Entry> quarantined(String version) throws ResourceException {
@@ -230,33 +276,9 @@ public final class PackageResource implements Reversible {
     }
   }
 
-  /** Keeps a .deb of the version about to be replaced; a note when that was not possible. */
-  private String keep(String version, boolean inRepository) throws InterruptedException {
-    try {
-      kept.keep(name, version, inRepository);
-      return "";
-    } catch (AptException e) {
-      return "no copy of " + version + " kept for a rollback: " + e.getMessage();
-    }
-  }
-
-  /**
-   * Keeps the new version's .deb from apt's cache for a later rollback, drops older copies and
-   * quarantine entries older than it; notes what did not work (never a failed install).
-   */
-  private String afterInstall(String version) throws InterruptedException {
+  /** Drops quarantine entries older than the version just installed; notes what it did. */
+  private List<String> clearOlderQuarantine(String version) {
     List<String> notes = new ArrayList<>();
-    try {
-      kept.keep(name, version, false);
-    } catch (AptException e) {
-      notes.add("no copy of " + version + " kept: " + e.getMessage());
-    }
-    try {
-      List<String> keep = previous == null ? List.of(version) : List.of(previous, version);
-      kept.prune(name, keep);
-    } catch (AptException e) {
-      notes.add(e.getMessage());
-    }
     try {
       for (Quarantine.Entry e : quarantine.clearOlderThan(name, version)) {
         notes.add("quarantine of " + e.version() + " cleared");
@@ -264,7 +286,7 @@ public final class PackageResource implements Reversible {
     } catch (IOException e) {
       notes.add("cannot update the quarantine: " + e.getMessage());
     }
-    return String.join("; ", notes);
+    return notes;
   }
 
   private InstalledPackage verifyInstalled(String version)

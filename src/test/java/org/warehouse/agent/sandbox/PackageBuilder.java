@@ -14,6 +14,7 @@ public final class PackageBuilder {
   private PackageKind kind = PackageKind.GOOD;
   private int seconds = 120;
   private String depends = "";
+  private String source = "";
 
   private PackageBuilder(String name, String version) {
     this.name = name;
@@ -33,12 +34,32 @@ public final class PackageBuilder {
     return new PackageBuilder(name, version);
   }
 
-  /** How warehouse-web behaves (warehouse only; default {@link PackageKind#GOOD}). */
-  public PackageBuilder kind(PackageKind kind) {
-    if (!name.equals("warehouse") && kind != PackageKind.GOOD) {
-      throw new IllegalArgumentException("only warehouse has kinds");
+  /**
+   * A sibling of {@code warehouse} built from the same source: {@code warehouse-common} (its
+   * library: warehouse-web refuses to start on another version of it) or {@code warehouse-worker}
+   * (a service of its own); see test-fixtures/build-package.sh. Add {@link #source} and {@link
+   * #depends} as the release needs.
+   */
+  public static PackageBuilder sibling(String name, String version) {
+    if (!name.equals("warehouse-common") && !name.equals("warehouse-worker")) {
+      throw new IllegalArgumentException("no fixture sibling " + name);
     }
+    return new PackageBuilder(name, version);
+  }
+
+  /**
+   * How the package behaves (default {@link PackageKind#GOOD}): warehouse's kinds for warehouse,
+   * {@link PackageKind#POSTINST_FAILS} for warehouse-common, {@link PackageKind#CRASH} for
+   * warehouse-worker; build-package.sh refuses other pairs.
+   */
+  public PackageBuilder kind(PackageKind kind) {
     this.kind = kind;
+    return this;
+  }
+
+  /** A Source: field, e.g. {@code "warehouse"} for every binary of a split release. */
+  public PackageBuilder source(String source) {
+    this.source = source;
     return this;
   }
 
@@ -72,6 +93,9 @@ public final class PackageBuilder {
     argv.addAll(List.of("--seconds", Integer.toString(seconds)));
     if (!depends.isEmpty()) {
       argv.addAll(List.of("--depends", depends));
+    }
+    if (!source.isEmpty()) {
+      argv.addAll(List.of("--source", source));
     }
     argv.addAll(List.of(outDir.toAbsolutePath().toString(), version, kind.scriptName()));
     ExecResult result =

@@ -1,6 +1,6 @@
 package org.warehouse.agent.sandbox;
 
-/** How a fixture {@code warehouse} package behaves; see test-fixtures/build-package.sh. */
+/** How a fixture package behaves; see test-fixtures/build-package.sh. */
 public enum PackageKind {
   /** warehouse-web starts, listens and answers /_health/ with 200. */
   GOOD("good"),
@@ -14,7 +14,9 @@ public enum PackageKind {
    * The postinst writes /run/warehouse-fixture/postinst.pid ("POSTINST_PID DPKG_PID", PIDs inside
    * the sandbox) and sleeps the package's seconds: kill dpkg while it sleeps.
    */
-  SLOW_POSTINST("slow-postinst");
+  SLOW_POSTINST("slow-postinst"),
+  /** warehouse-common only: its postinst exits 1 on configure. */
+  POSTINST_FAILS("postinst-fails");
 
   private final String scriptName;
 
