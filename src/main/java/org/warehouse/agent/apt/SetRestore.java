@@ -144,7 +144,8 @@ public final class SetRestore {
     return "now "
         + String.join(", ", states)
         + (audit.isEmpty() ? "" : "; dpkg --audit: " + audit.replaceAll("\\s*\\R\\s*", " "))
-        + "; repair with: apt-get install --allow-downgrades "
-        + String.join(" ", items);
+        + (items.isEmpty()
+            ? "; publish the old versions again or install them by hand"
+            : "; repair with: apt-get install --allow-downgrades " + String.join(" ", items));
   }
 }

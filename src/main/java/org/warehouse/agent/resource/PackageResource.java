@@ -247,9 +247,7 @@ public final class PackageResource implements Reversible {
     try {
       restored = sets.restorer().restore(changedSet);
     } catch (AptException e) {
-      throw new ResourceException(
-          "cannot reinstall " + name + " " + target + ": " + e.getMessage() + "; " + quarantineNote,
-          e);
+      throw new ResourceException(e.getMessage(), e);
     }
     previous = null;
     changedSet = null;

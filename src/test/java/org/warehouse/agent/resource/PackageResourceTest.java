@@ -80,11 +80,8 @@ class PackageResourceTest {
 
   @Test
   void upgradesToANewerCandidateComparedAsDebianVersions() throws Exception {
-    fake.on(List.of("apt-get"), 0, "", "");
-    policy("18.09.10", "18.09.10", "18.09.9");
-    fake.on(List.of("dpkg-query"), 0, "18.09.9\tii \tinstall\n", "");
-    // dpkg reports the old version until apt-get has installed the new one.
-    Switching host = new Switching(fake);
+    FakeAptHost host = new FakeAptHost("warehouse", "18.09.9", archives);
+    host.available.addAll(List.of("18.09.10", "18.09.9"));
     PackageResource r = resource(Optional.empty(), host);
 
     Result result = r.checkApply(true);
@@ -92,9 +89,8 @@ class PackageResourceTest {
     assertThat(result.outcome()).isEqualTo(Outcome.CHANGED);
     assertThat(result.before()).isEqualTo("18.09.9");
     assertThat(result.after()).isEqualTo("18.09.10");
-    assertThat(installs()).isEqualTo(1);
-    assertThat(fake.argvs())
-        .anySatisfy(a -> assertThat(a).endsWith("install", "--", "warehouse=18.09.10"));
+    assertThat(host.installs()).hasSize(1);
+    assertThat(host.installs().get(0)).endsWith("install", "--", "warehouse=18.09.10");
   }
 
   @Test
@@ -144,14 +140,112 @@ class PackageResourceTest {
 
   @Test
   void aPinnedOlderVersionIsADowngradeInstall() throws Exception {
-    installed("18.09.02", "ii ", "install");
-    policy("18.09.02", "18.09.02", "18.09.01");
-    fake.on(List.of("apt-get"), 0, "", "");
-    assertThatThrownBy(() -> resource(Optional.of("18.09.01")).checkApply(true))
-        .hasMessageContaining("is 18.09.02 after installing 18.09.01");
-    assertThat(fake.argvs())
-        .anySatisfy(
+    FakeAptHost host = new FakeAptHost("warehouse", "18.09.02", archives);
+    host.available.addAll(List.of("18.09.02", "18.09.01"));
+
+    Result r = resource(Optional.of("18.09.01"), host).checkApply(true);
+
+    assertThat(r.detail()).isEqualTo("downgraded to the pinned version");
+    assertThat(host.installs())
+        .singleElement()
+        .satisfies(
             a -> assertThat(a).contains("--allow-downgrades").endsWith("warehouse=18.09.01"));
+  }
+
+  @Test
+  void aSiblingSetMovesTogetherAndTheReportNamesEveryPackage() throws Exception {
+    FakeAptHost host = new FakeAptHost("warehouse", "18.09.02", archives);
+    host.available.addAll(List.of("18.09.02", "18.09.01"));
+    host.dependsOf.put("18.09.02", "warehouse-common (= 18.09.02)");
+    host.dependsOf.put("18.09.01", "warehouse-common (= 18.09.01)");
+    host.others.put(
+        "warehouse-common",
+        new java.util.LinkedHashMap<>(
+            java.util.Map.of("18.09.02", "libfoo1 (>= 1)", "18.09.01", "")));
+    host.others.put("libfoo1", java.util.Map.of("1.0", ""));
+    host.otherInstalled.put("warehouse-common", "18.09.02");
+    host.otherInstalled.put("libfoo1", "1.0");
+
+    PackageResource r = resource(Optional.of("18.09.01"), host);
+    Result why = r.checkApply(false);
+    Result done = r.checkApply(true);
+
+    assertThat(why.detail())
+        .isEqualTo("would install warehouse=18.09.01, with warehouse-common 18.09.02 -> 18.09.01");
+    assertThat(host.installs())
+        .singleElement()
+        .satisfies(
+            a ->
+                assertThat(a)
+                    .endsWith("install", "--", "warehouse=18.09.01", "warehouse-common=18.09.01"));
+    assertThat(done.detail())
+        .isEqualTo("downgraded to the pinned version, with warehouse-common 18.09.02 -> 18.09.01");
+    assertThat(host.otherInstalled).containsEntry("warehouse-common", "18.09.01");
+    assertThat(r.undo())
+        .contains(
+            new Reversible.Undo(
+                "downgrade of warehouse to 18.09.01 (with warehouse-common 18.09.02 -> 18.09.01)",
+                "warehouse 18.09.02 (with warehouse-common 18.09.02)"));
+
+    r.rollback("crashed");
+
+    assertThat(host.installed).isEqualTo("18.09.02");
+    assertThat(host.otherInstalled).containsEntry("warehouse-common", "18.09.02");
+  }
+
+  @Test
+  void aFailedInstallRestoresThePreviousSetAtOnceAndQuarantinesAScriptFailure() throws Exception {
+    FakeAptHost host = new FakeAptHost("warehouse", "18.09.01", archives);
+    host.available.addAll(List.of("18.09.02", "18.09.01"));
+    host.failInstallOf = "18.09.02";
+
+    assertThatThrownBy(() -> resource(Optional.empty(), host).checkApply(true))
+        .isInstanceOf(ResourceException.class)
+        .hasMessageStartingWith("installing warehouse=18.09.02 failed: dpkg failed")
+        .hasMessageContaining(
+            "; restored warehouse 18.09.01 from kept .debs; 18.09.02 quarantined");
+    assertThat(host.installed).isEqualTo("18.09.01");
+    assertThat(quarantine().find("warehouse", "18.09.02")).isPresent();
+  }
+
+  @Test
+  void aTransactionThatRemovesAPackageNobodyAskedToRemoveIsRefusedBeforeAnythingChanges()
+      throws Exception {
+    FakeAptHost host = new FakeAptHost("warehouse", "18.09.01", archives);
+    host.available.addAll(List.of("18.09.02", "18.09.01"));
+    host.otherInstalled.put("tools", "1.0");
+
+    // The fake's simulation removes what is not installed afterwards: "tools" after a removal of
+    // it.
+    PackageResource r = resource(Optional.empty(), new RemovingSimulation(host, "tools", "1.0"));
+
+    assertThatThrownBy(() -> r.checkApply(true))
+        .hasMessage(
+            "installing warehouse 18.09.02 would remove tools 1.0, which the agent was not asked to"
+                + " remove; refusing the whole change (remove it by hand, or make it installable"
+                + " with the new version)");
+    assertThat(host.installs()).isEmpty();
+  }
+
+  /** A host whose apt-get simulation also removes one package. */
+  private static final class RemovingSimulation implements CommandRunner {
+    private final FakeAptHost host;
+    private final String line;
+
+    RemovingSimulation(FakeAptHost host, String name, String version) {
+      this.host = host;
+      this.line = "Remv " + name + " [" + version + "]\n";
+    }
+
+    @Override
+    public org.warehouse.agent.exec.CommandResult run(org.warehouse.agent.exec.Command c) {
+      org.warehouse.agent.exec.CommandResult r = host.run(c);
+      if (c.argv().get(0).equals("apt-get") && c.argv().contains("-s")) {
+        return new org.warehouse.agent.exec.CommandResult(
+            c, 0, r.stdout() + line, r.stderr(), false, Duration.ZERO);
+      }
+      return r;
+    }
   }
 
   @Test
@@ -180,27 +274,5 @@ class PackageResourceTest {
     assertThat(r.before()).isEqualTo("18.09.02, interrupted");
     assertThat(fake.argvs())
         .contains(List.of("dpkg", "--force-confdef", "--force-confold", "--configure", "-a"));
-  }
-
-  /** Answers dpkg-query with the old version once, then with the new one. */
-  private static final class Switching implements org.warehouse.agent.exec.CommandRunner {
-    private final FakeCommandRunner delegate;
-    private boolean installedNew;
-
-    Switching(FakeCommandRunner delegate) {
-      this.delegate = delegate;
-    }
-
-    @Override
-    public org.warehouse.agent.exec.CommandResult run(org.warehouse.agent.exec.Command c) {
-      if (c.argv().contains("install") && !c.argv().contains("--download-only")) {
-        installedNew = true;
-      }
-      if (c.argv().get(0).equals("dpkg-query") && installedNew) {
-        return new org.warehouse.agent.exec.CommandResult(
-            c, 0, "18.09.10\tii \tinstall\n", "", false, Duration.ZERO);
-      }
-      return delegate.run(c);
-    }
   }
 }

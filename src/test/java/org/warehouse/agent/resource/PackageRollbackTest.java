@@ -77,7 +77,7 @@ class PackageRollbackTest {
   }
 
   @Test
-  void anUpgradeKeepsBothDebsAndCanBeRolledBackFromTheRepository() throws Exception {
+  void anUpgradeKeepsBothDebsAndIsRolledBackFromTheKeptDeb() throws Exception {
     host = new FakeAptHost("warehouse", "18.09.01", archives);
     host.available.addAll(List.of("18.09.02", "18.09.01"));
     host.deb(archives, "18.09.01", "warehouse");
@@ -100,6 +100,7 @@ class PackageRollbackTest {
     Result back = r.rollback("warehouse-web.service failed health check after upgrade (HTTP 500)");
 
     assertThat(host.installed).isEqualTo("18.09.01");
+    Path oldDeb = kept().resolve("warehouse_18.09.01_all.deb").toAbsolutePath().normalize();
     assertThat(host.installs())
         .containsExactly(
             aptGet(
@@ -107,24 +108,26 @@ class PackageRollbackTest {
                 "Dpkg::Options::=--force-confdef",
                 "-o",
                 "Dpkg::Options::=--force-confold",
+                "--allow-downgrades",
                 "--no-remove",
                 "install",
                 "--",
                 "warehouse=18.09.02"),
+            // The kept .deb, not the repository: a rollback must not depend on the repository.
             aptGet(
                 "-o",
                 "Dpkg::Options::=--force-confdef",
                 "-o",
                 "Dpkg::Options::=--force-confold",
-                "--no-remove",
                 "--allow-downgrades",
+                "--no-remove",
                 "install",
                 "--",
-                "warehouse=18.09.01"));
+                oldDeb.toString()));
     assertThat(back.before()).isEqualTo("18.09.02");
     assertThat(back.after()).isEqualTo("18.09.01");
     assertThat(back.detail())
-        .isEqualTo("reinstalled 18.09.01 from the repository; 18.09.02 quarantined");
+        .isEqualTo("reinstalled warehouse 18.09.01 from kept .debs; 18.09.02 quarantined");
     assertThat(q().list())
         .containsExactly(
             new Quarantine.Entry(
@@ -136,19 +139,21 @@ class PackageRollbackTest {
   }
 
   @Test
-  void whenTheRepositoryLostTheOldVersionTheKeptDebIsInstalledWithDpkg() throws Exception {
+  void whenAptCannotInstallTheKeptDebsDpkgInstallsThemAllInOneCall() throws Exception {
     host = new FakeAptHost("warehouse", "18.09.01", archives);
     host.available.addAll(List.of("18.09.02", "18.09.01"));
     host.deb(archives, "18.09.01", "warehouse");
     PackageResource r = resource();
     r.checkApply(true);
-    // The repository now has only the bad version, and apt's cache was cleaned.
+    // The repository now has only the bad version, apt's cache was cleaned, and apt refuses
+    // (dpkg was interrupted, say).
     host.available.remove("18.09.01");
     try (var files = Files.list(archives)) {
       for (Path p : files.toList()) {
         Files.delete(p);
       }
     }
+    host.failAllAptInstalls = true;
 
     Result back = r.rollback("crashed");
 
@@ -159,7 +164,29 @@ class PackageRollbackTest {
                 "dpkg", "--force-confdef", "--force-confold", "--install", "--", deb.toString()));
     assertThat(host.installed).isEqualTo("18.09.01");
     assertThat(back.detail())
-        .isEqualTo("reinstalled 18.09.01 from " + deb + "; 18.09.02 quarantined");
+        .startsWith("reinstalled warehouse 18.09.01 from kept .debs (with dpkg, after apt failed: ")
+        .endsWith("; 18.09.02 quarantined");
+  }
+
+  @Test
+  void withoutAKeptDebTheRepositoryServesTheRollback() throws Exception {
+    host = new FakeAptHost("warehouse", "18.09.01", archives);
+    host.available.addAll(List.of("18.09.02", "18.09.01"));
+    PackageResource r = resource();
+    r.checkApply(true);
+    Files.delete(kept().resolve("warehouse_18.09.01_all.deb"));
+    try (var files = Files.list(archives)) {
+      for (Path p : files.toList()) {
+        Files.delete(p);
+      }
+    }
+
+    Result back = r.rollback("crashed");
+
+    assertThat(host.installs().get(host.installs().size() - 1))
+        .endsWith("--", "warehouse=18.09.01");
+    assertThat(back.detail())
+        .isEqualTo("reinstalled warehouse 18.09.01 from the repository; 18.09.02 quarantined");
   }
 
   @Test
@@ -176,12 +203,13 @@ class PackageRollbackTest {
 
     assertThatThrownBy(() -> r.rollback("crashed"))
         .isInstanceOf(ResourceException.class)
-        .hasMessage(
+        .hasMessageStartingWith(
             "cannot reinstall warehouse 18.09.01: the repository no longer has it; no .deb in "
                 + archives
                 + " or "
-                + kept());
-    assertThat(host.argvs).noneMatch(a -> a.get(0).equals("dpkg"));
+                + kept()
+                + "; now warehouse 18.09.02;");
+    assertThat(host.argvs).noneMatch(a -> a.get(0).equals("dpkg") && a.contains("--install"));
     assertThat(host.installed).isEqualTo("18.09.02");
     // The failed version is quarantined even though it could not be replaced.
     assertThat(q().find("warehouse", "18.09.02")).isPresent();
@@ -198,7 +226,7 @@ class PackageRollbackTest {
     Files.setPosixFilePermissions(planted, PosixFilePermissions.fromString("rw-rw-r--"));
 
     assertThatThrownBy(() -> r.rollback("crashed")).hasMessageContaining("no .deb in");
-    assertThat(host.argvs).noneMatch(a -> a.get(0).equals("dpkg"));
+    assertThat(host.argvs).noneMatch(a -> a.get(0).equals("dpkg") && a.contains("--install"));
   }
 
   @Test
@@ -338,9 +366,10 @@ class PackageRollbackTest {
     host.failDpkgInstall = true;
 
     assertThatThrownBy(() -> r.rollback("crashed"))
-        .hasMessageStartingWith(
-            "cannot reinstall warehouse 18.09.01: installing warehouse=18.09.01")
-        .hasMessageContaining("dpkg --install");
+        .hasMessageStartingWith("cannot reinstall warehouse 18.09.01: installing ")
+        .hasMessageContaining("dpkg --install failed")
+        .hasMessageContaining(
+            "now warehouse 18.09.02; repair with: apt-get install --allow-downgrades /");
     assertThat(host.installed).isEqualTo("18.09.02");
   }
 }
