@@ -200,7 +200,7 @@ public final class SetPlanner {
       versions.add(r.version().toString());
     }
     return by
-        + (on.size() == 1 ? " needs " : " need ")
+        + (by.contains(" and ") ? " need " : " needs ")
         + String.join(" and ", wants)
         + ", but the archive offers "
         + (versions.isEmpty() ? "no version of it" : "only " + String.join(", ", versions));

@@ -60,17 +60,17 @@ public final class SetRestore {
         unavailable.add(c.name() + " " + old);
       }
     }
+    String what = "cannot reinstall " + String.join(", ", back) + ": ";
     if (!unavailable.isEmpty()) {
       throw new AptException(
           "cannot reinstall "
               + String.join(", ", unavailable)
-              + ": the repository no longer has"
-              + " it and there is no .deb in "
+              + ": the repository no longer has it; no .deb in "
               + kept.archives()
               + " or "
               + kept.keptDir()
               + "; "
-              + state(set, items));
+              + state(set, List.of()));
     }
     String tried = "";
     try {
@@ -78,7 +78,7 @@ public final class SetRestore {
     } catch (AptException e) {
       tried = e.getMessage();
       if (files.size() != back.size()) {
-        throw new AptException(tried + "; " + state(set, items), e);
+        throw new AptException(what + tried + "; " + state(set, items), e);
       }
       try {
         dpkg.installFiles(files);
@@ -87,14 +87,15 @@ public final class SetRestore {
         }
       } catch (AptException again) {
         throw new AptException(
-            tried + "; then " + again.getMessage() + "; " + state(set, items), again);
+            what + tried + "; then " + again.getMessage() + "; " + state(set, items), again);
       }
     }
     List<String> wrong = wrongState(set);
     String audit = dpkg.audit();
     if (!wrong.isEmpty() || !audit.isEmpty()) {
       throw new AptException(
-          (tried.isEmpty() ? "" : tried + "; ")
+          what
+              + (tried.isEmpty() ? "" : tried + "; ")
               + "not back on the previous set: "
               + state(set, items));
     }

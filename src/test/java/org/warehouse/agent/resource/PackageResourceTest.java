@@ -95,14 +95,15 @@ class PackageResourceTest {
 
   @Test
   void whyRunReportsTheUpgradeWithoutInstalling() throws Exception {
-    installed("18.09.9", "ii ", "install");
-    policy("18.09.10", "18.09.10");
+    FakeAptHost host = new FakeAptHost("warehouse", "18.09.9", archives);
+    host.available.addAll(List.of("18.09.10"));
 
-    Result r = resource(Optional.empty()).checkApply(false);
+    Result r = resource(Optional.empty(), host).checkApply(false);
 
     assertThat(r.outcome()).isEqualTo(Outcome.WOULD_CHANGE);
     assertThat(r.after()).isEqualTo("18.09.10");
-    assertThat(installs()).isZero();
+    assertThat(r.detail()).isEqualTo("would install warehouse=18.09.10");
+    assertThat(host.installs()).isEmpty();
   }
 
   @Test

@@ -100,7 +100,8 @@ class PackageRollbackTest {
     Result back = r.rollback("warehouse-web.service failed health check after upgrade (HTTP 500)");
 
     assertThat(host.installed).isEqualTo("18.09.01");
-    Path oldDeb = kept().resolve("warehouse_18.09.01_all.deb").toAbsolutePath().normalize();
+    // apt's cache still has it (the agent's own copy is the fallback).
+    Path oldDeb = archives.resolve("warehouse_18.09.01_all.deb").toAbsolutePath().normalize();
     assertThat(host.installs())
         .containsExactly(
             aptGet(
@@ -263,7 +264,7 @@ class PackageRollbackTest {
     assertThat(up.outcome()).isEqualTo(Outcome.CHANGED);
     assertThat(up.detail())
         .isEqualTo(
-            "upgraded; no copy of 18.09.01 kept for a rollback: no .deb of warehouse 18.09.01 in "
+            "upgraded; no copy of warehouse 18.09.01 kept for a rollback: no .deb of warehouse 18.09.01 in "
                 + archives
                 + " and the repository no longer has it");
   }
