@@ -83,7 +83,8 @@ final class AptErrors {
     }
     if (all.contains("Sub-process /usr/bin/dpkg returned an error code")
         || all.contains("dpkg: error")) {
-      return "dpkg failed: " + r.tail(4);
+      String scripts = maintainerScriptFailure(all);
+      return "dpkg failed: " + (scripts.isEmpty() ? r.tail(4) : scripts);
     }
     return null;
   }
@@ -104,6 +105,31 @@ final class AptErrors {
       }
     }
     return keep.isEmpty() ? r.describeFailure() : String.join(" | ", keep);
+  }
+
+  /**
+   * dpkg's own account of a failed maintainer script: the line the script printed last, dpkg's
+   * {@code error processing package P (--configure)} and the exit status; empty when there is none.
+   * apt passes dpkg's output through on stdout, so the agent's stderr tail would miss it.
+   */
+  static String maintainerScriptFailure(String all) {
+    List<String> lines = all.lines().map(String::strip).filter(l -> !l.isEmpty()).toList();
+    for (int i = 0; i < lines.size(); i++) {
+      if (lines.get(i).startsWith("dpkg: error processing")) {
+        List<String> out = new ArrayList<>();
+        if (i > 0
+            && !lines.get(i - 1).startsWith("Setting up")
+            && !lines.get(i - 1).startsWith("Unpacking")) {
+          out.add(lines.get(i - 1));
+        }
+        out.add(lines.get(i));
+        if (i + 1 < lines.size()) {
+          out.add(lines.get(i + 1));
+        }
+        return String.join(" | ", out);
+      }
+    }
+    return "";
   }
 
   private static String lockHolder(String all) {

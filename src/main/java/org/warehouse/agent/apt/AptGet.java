@@ -59,40 +59,6 @@ public final class AptGet {
   }
 
   /**
-   * Installs exactly {@code name=version}, non-interactively, keeping changed conffiles, never
-   * removing other packages; a downgrade only when {@code allowDowngrade}.
-   */
-  public void install(String name, String version, boolean allowDowngrade)
-      throws AptException, InterruptedException {
-    checkName(name);
-    DebianVersion.parse(version); // throws on anything that is not a version
-    List<String> argv = new ArrayList<>(List.of("apt-get", "-q", "-y"));
-    argv.addAll(config.confinement());
-    argv.addAll(
-        List.of(
-            "-o",
-            "Dpkg::Options::=--force-confdef",
-            "-o",
-            "Dpkg::Options::=--force-confold",
-            "--no-remove"));
-    if (allowDowngrade) {
-      argv.add("--allow-downgrades");
-    }
-    argv.addAll(List.of("install", "--", name + "=" + version));
-    CommandResult r = run(argv, config.installTimeout());
-    if (!r.succeeded()) {
-      String why = AptErrors.classify(r);
-      throw new AptException(
-          "installing "
-              + name
-              + "="
-              + version
-              + " failed: "
-              + (why != null ? why : r.describeFailure()));
-    }
-  }
-
-  /**
    * The records of every version of {@code names} apt knows (repositories and dpkg's status), by
    * name; a name apt does not know maps to an empty list.
    */
@@ -183,11 +149,13 @@ public final class AptGet {
             "-o",
             "Dpkg::Options::=--force-confold",
             "--allow-downgrades"));
+    // The simulation must show every removal apt's solver wants, so that the agent can name and
+    // refuse it; the real call may remove only what the set names.
     boolean removes = false;
     for (String item : set) {
       removes |= item.endsWith("-") && !item.startsWith("/");
     }
-    if (!removes) {
+    if (!simulate && !removes) {
       argv.add("--no-remove");
     }
     argv.addAll(List.of("install", "--"));

@@ -153,21 +153,6 @@ public final class Dpkg {
   }
 
   /**
-   * Installs a local .deb with {@code dpkg --install}, keeping changed conffiles; a downgrade is
-   * allowed (dpkg only warns). Only for a rollback from a file {@link KeptPackages} validated.
-   */
-  public void installFile(Path deb) throws AptException, InterruptedException {
-    List<String> argv =
-        List.of("dpkg", "--force-confdef", "--force-confold", "--install", "--", deb.toString());
-    CommandResult r = run(argv, repairTimeout);
-    if (!r.succeeded()) {
-      String why = AptErrors.classify(r);
-      throw new AptException(
-          "dpkg --install " + deb + " failed: " + (why != null ? why : r.describeFailure()));
-    }
-  }
-
-  /**
    * Installs several local .debs in one {@code dpkg --install}, so that packages depending on each
    * other at exact versions are unpacked together and configured after; only for a rollback from
    * files {@link KeptPackages} validated.

@@ -40,7 +40,7 @@ class AptGetTest {
   void installIsConfinedNonInteractiveKeepsConffilesAndNeverRemoves() throws Exception {
     fake.on(List.of("apt-get"), 0, "", "");
 
-    apt.install("warehouse", "1:18.09.02~rc1-1", false);
+    apt.installSet(List.of("warehouse=1:18.09.02~rc1-1"));
 
     Command c = fake.commands().get(0);
     assertThat(c.argv())
@@ -52,6 +52,7 @@ class AptGetTest {
                     "Dpkg::Options::=--force-confdef",
                     "-o",
                     "Dpkg::Options::=--force-confold",
+                    "--allow-downgrades",
                     "--no-remove",
                     "install",
                     "--",
@@ -65,10 +66,45 @@ class AptGetTest {
   }
 
   @Test
-  void downgradesOnlyWhenAsked() throws Exception {
-    fake.on(List.of("apt-get"), 0, "", "");
-    apt.install("warehouse", "18.09.01", true);
-    assertThat(fake.argvs().get(0)).contains("--allow-downgrades");
+  void theSimulationShowsRemovalsWhichTheRealInstallMayOnlyMakeWhenNamed() throws Exception {
+    fake.on(List.of("apt-get"), 0, "Inst app [1] (2 stable [all])\nRemv bin [1]\n", "");
+
+    Transaction t = apt.simulate(List.of("app=2", "cat=1"));
+    apt.installSet(List.of("app=2", "cat=1"));
+    apt.installSet(List.of("app=2", "dog-", "/var/lib/warehouse-agent/packages/egg_1_all.deb"));
+
+    assertThat(t.changes())
+        .extracting(PackageChange::describe)
+        .containsExactly("app 1 -> 2", "bin 1 removed");
+    assertThat(fake.argvs().get(0)).contains("-s").doesNotContain("--no-remove");
+    assertThat(fake.argvs().get(1)).contains("--no-remove").doesNotContain("-s");
+    assertThat(fake.argvs().get(2))
+        .doesNotContain("--no-remove")
+        .endsWith(
+            "install", "--", "app=2", "dog-", "/var/lib/warehouse-agent/packages/egg_1_all.deb");
+    assertThatThrownBy(() -> apt.installSet(List.of("app")))
+        .hasMessage("refusing a package without a version: app");
+    assertThatThrownBy(() -> apt.installSet(List.of("/tmp/../etc/x.deb")))
+        .hasMessage("refusing invalid package file: /tmp/../etc/x.deb");
+  }
+
+  @Test
+  void aMaintainerScriptFailureIsToldInDpkgsWordsWithTheScriptsLastLine() {
+    fake.on(
+        List.of("apt-get"),
+        100,
+        "Setting up warehouse-common (18.09.04) ...\nwarehouse-common 18.09.04: simulated postinst"
+            + " failure\ndpkg: error processing package warehouse-common (--configure):\n installed"
+            + " warehouse-common package post-installation script subprocess returned error exit"
+            + " status 1\nErrors were encountered while processing:\n warehouse-common\n",
+        "E: Sub-process /usr/bin/dpkg returned an error code (1)\n");
+
+    assertThatThrownBy(() -> apt.installSet(List.of("warehouse-common=18.09.04")))
+        .hasMessage(
+            "installing warehouse-common=18.09.04 failed: dpkg failed: warehouse-common 18.09.04:"
+                + " simulated postinst failure | dpkg: error processing package warehouse-common"
+                + " (--configure): | installed warehouse-common package post-installation script"
+                + " subprocess returned error exit status 1");
   }
 
   @Test
@@ -80,10 +116,11 @@ class AptGetTest {
 
   @Test
   void invalidNamesAndVersionsNeverReachArgv() {
-    assertThatThrownBy(() -> apt.install("-oDir=/tmp", "1.0", false))
+    assertThatThrownBy(() -> apt.installSet(List.of("-oDir=/tmp=1.0")))
         .isInstanceOf(AptException.class);
-    assertThatThrownBy(() -> apt.install("warehouse", "1.0 --force", false))
-        .isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> apt.installSet(List.of("warehouse=1.0 --force")))
+        .isInstanceOf(AptException.class)
+        .hasMessage("refusing invalid version: warehouse=1.0 --force");
     assertThatThrownBy(() -> apt.policy("Warehouse")).isInstanceOf(AptException.class);
     assertThat(fake.commands()).isEmpty();
   }
@@ -120,7 +157,7 @@ class AptGetTest {
         100,
         "",
         "E: Could not get lock /var/lib/dpkg/lock-frontend. It is held by process 4242 (sleep)\nE: Unable to acquire the dpkg frontend lock (/var/lib/dpkg/lock-frontend), is another process using it?\n");
-    assertThatThrownBy(() -> apt.install("warehouse", "18.09.02", false))
+    assertThatThrownBy(() -> apt.installSet(List.of("warehouse=18.09.02")))
         .hasMessage(
             "installing warehouse=18.09.02 failed: dpkg lock is held by another process (pid 4242,"
                 + " sleep); gave up after the lock timeout (apt.lock_timeout)");
@@ -129,7 +166,7 @@ class AptGetTest {
   @Test
   void vanishedVersionsAreNamed() {
     fake.on(List.of("apt-get"), 100, "", "E: Version '18.09.03' for 'warehouse' was not found\n");
-    assertThatThrownBy(() -> apt.install("warehouse", "18.09.03", false))
+    assertThatThrownBy(() -> apt.installSet(List.of("warehouse=18.09.03")))
         .hasMessageEndingWith("version 18.09.03 of warehouse is not in the repository (vanished?)");
   }
 
@@ -140,7 +177,7 @@ class AptGetTest {
         100,
         "Setting up warehouse (18.09.02) ...\n",
         "dpkg: error processing package warehouse (--configure):\n installed warehouse package post-installation script subprocess returned error exit status 1\nErrors were encountered while processing:\n warehouse\nE: Sub-process /usr/bin/dpkg returned an error code (1)\n");
-    assertThatThrownBy(() -> apt.install("warehouse", "18.09.02", false))
+    assertThatThrownBy(() -> apt.installSet(List.of("warehouse=18.09.02")))
         .hasMessageContaining("dpkg failed:")
         .hasMessageContaining("post-installation script subprocess returned error exit status 1");
   }

@@ -166,12 +166,14 @@ class PackageSetSandboxIT {
 
     ExecResult why = new AgentInSandbox(host).converge("--why-run");
     assertThat(why.stdout())
-        .contains("would install warehouse=18.09.01, with warehouse-common 18.09.02 -> 18.09.01");
+        .contains("would install warehouse=18.09.01, with ")
+        .contains("warehouse-common 18.09.02 -> 18.09.01", "warehouse-worker 18.09.02 -> 18.09.01");
     ExecResult run = new AgentInSandbox(host).converge();
 
     assertThat(run.exitCode()).as(run.toString()).isEqualTo(2);
     assertThat(run.stdout())
-        .contains("downgraded to the pinned version, with warehouse-common 18.09.02 -> 18.09.01");
+        .contains("downgraded to the pinned version, with ")
+        .contains("warehouse-common 18.09.02 -> 18.09.01", "warehouse-worker 18.09.02 -> 18.09.01");
     assertCoherent(host, "18.09.01", true);
   }
 
