@@ -257,12 +257,21 @@ public final class PackageResource implements Reversible {
   /** The other packages of the changed set as they were, for an undo's words. */
   private String previousOthers() {
     List<String> others = new ArrayList<>();
+    List<String> without = new ArrayList<>();
     for (PackageChange c : changedSet.transaction().changes()) {
-      if (!c.name().equals(name)) {
-        others.add(c.from().isPresent() ? c.name() + " " + c.from().get() : "without " + c.name());
+      if (c.name().equals(name)) {
+        continue;
+      }
+      if (c.from().isPresent()) {
+        others.add(c.name() + " " + c.from().get());
+      } else {
+        without.add(c.name());
       }
     }
-    return others.isEmpty() ? "" : " (with " + String.join(", ", others) + ")";
+    String with = others.isEmpty() ? "" : "with " + String.join(", ", others);
+    String less = without.isEmpty() ? "" : "without " + String.join(", ", without);
+    String both = with.isEmpty() ? less : less.isEmpty() ? with : with + "; " + less;
+    return both.isEmpty() ? "" : " (" + both + ")";
   }
 
   private Optional<Quarantine.Entry> quarantined(String version) throws ResourceException {
