@@ -30,6 +30,10 @@ class PackageSetSandboxIT {
   private static final ObjectMapper JSON = new ObjectMapper();
 
   private static String config(SandboxHost host, String version, boolean worker) {
+    return config(host, version, worker, "");
+  }
+
+  private static String config(SandboxHost host, String version, boolean worker, String apt) {
     String services =
         "  - name: warehouse-web\n"
             + "    restart_on: [warehouse, "
@@ -313,5 +317,43 @@ class PackageSetSandboxIT {
         .contains("would remove fixture-tools 1.0, which the agent was not asked to remove");
     assertCoherent(host, "18.09.07", false);
     assertThat(state(host, "fixture-tools")).isEqualTo("fixture-tools 1.0 ii");
+  }
+
+  @Test
+  @Order(10)
+  void aPostinstThatHangsIsCutAtTheInstallTimeoutAndTheNextRunDoesNotHangAgain(SandboxHost host)
+      throws Exception {
+    publish(
+        host,
+        debs(
+            host,
+            SplitRelease.of("18.09.07").withoutWorker(),
+            SplitRelease.of("18.09.09")
+                .withoutWorker()
+                .web(PackageKind.SLOW_POSTINST)
+                .webSeconds(3600)));
+    new AgentInSandbox(host)
+        .configure(
+            config(host, "latest", false, "  install_timeout: 30s\n"),
+            Map.of(
+                "10-warehouse.yml",
+                "warehouse:\n  config:\n    site: pypi\n    port: " + host.webPort() + "\n"));
+
+    ExecResult run = new AgentInSandbox(host).converge();
+
+    assertThat(run.exitCode()).as(run.toString()).isIn(4, 6);
+    assertThat(run.stdout() + run.stderr())
+        .contains("timed out after 30s", "restored warehouse 18.09.07", "18.09.09 quarantined")
+        .doesNotContain("ROLLBACK FAILED");
+    assertCoherent(host, "18.09.07", false);
+    assertThat(host.sandbox().exec(List.of("pgrep", "-f", "sleep 3600")).exitCode())
+        .as("the hung postinst is gone")
+        .isEqualTo(1);
+    ExecResult again = new AgentInSandbox(host).converge();
+    assertThat(again.exitCode()).as(again.toString()).isEqualTo(0);
+    // No dpkg --configure -a of the hung script: dpkg was left clean, nothing to repair.
+    assertThat(again.stdout() + again.stderr())
+        .contains("18.09.09 quarantined")
+        .doesNotContain("repaired interrupted dpkg");
   }
 }

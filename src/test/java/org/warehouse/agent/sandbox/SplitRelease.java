@@ -14,6 +14,7 @@ import java.util.List;
 final class SplitRelease {
   private final String version;
   private PackageKind web = PackageKind.GOOD;
+  private int webSeconds = 120;
   private PackageKind common = PackageKind.GOOD;
   private PackageKind worker = PackageKind.GOOD;
   private boolean withWorker = true;
@@ -29,6 +30,12 @@ final class SplitRelease {
 
   SplitRelease web(PackageKind kind) {
     this.web = kind;
+    return this;
+  }
+
+  /** The wait of a slow or slow-postinst warehouse. */
+  SplitRelease webSeconds(int seconds) {
+    this.webSeconds = seconds;
     return this;
   }
 
@@ -65,6 +72,7 @@ final class SplitRelease {
         PackageBuilder.warehouse(version)
             .source("warehouse")
             .kind(web)
+            .seconds(webSeconds)
             .depends(webDeps)
             .buildInto(dir));
     PackageBuilder c =
