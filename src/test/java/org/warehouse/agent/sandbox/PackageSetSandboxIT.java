@@ -48,7 +48,7 @@ class PackageSetSandboxIT {
     return base.substring(0, from)
             .replace("    version: latest\n", "    version: " + version + "\n")
         + services
-        + base.substring(to);
+        + base.substring(to).replace("apt:\n", "apt:\n" + apt);
   }
 
   private static void configure(SandboxHost host, String version, boolean worker) {
