@@ -3,7 +3,7 @@
 # the same run, as ratios; never part of run-tests.sh or CI). Run as root on Debian 12; every
 # install and restart happens inside a throw-away sandbox, the host is not touched.
 #
-#   test-fixtures/bench.sh [all|version|daemon|peers|memory|repo-load|fleet]...   (default: all)
+#   test-fixtures/bench.sh [all|version|daemon|peers|memory|repo-load|change|fleet]...   (default: all)
 #
 #   version    Debian version parse+compare, JMH against dpkg's C code (src/bench/version-bench.sh;
 #              ROUNDS=N, default 5)
@@ -17,6 +17,9 @@
 #              every MEMORY_EVERY (100), 1 in MEMORY_CHANGE_EVERY (10) a change; least-squares slope
 #   repo-load  requests and bytes per poll (agent vs apt-get update), then the 10,000-host simulation
 #              with the daemon's splay (RepositoryLoadBenchmark; REPO_ROUNDS=N, default 5)
+#   change     a changing converge (new release -> installed, restarted, healthy) against the same
+#              steps by hand (apt-get update + install, systemctl restart, health polled every 50 ms)
+#              in the same sandbox, alternating rounds (ChangeCostBenchmark; CHANGE_ROUNDS=N, default 7)
 #   fleet      the 10,000-host simulation alone, with default per-host figures (FleetSimulation;
 #              FLEET_ARGS="HOSTS INTERVAL_S SPLAY_S NOOP_REQ NOOP_BYTES CHANGE_REQ CHANGE_BYTES CHANGE_S")
 #
@@ -28,7 +31,7 @@ cd "$(dirname "$0")/.."
 parts=("$@")
 [ ${#parts[@]} -eq 0 ] && parts=(all)
 if [ "${parts[0]}" = all ]; then
-  parts=(version daemon peers memory repo-load)
+  parts=(version daemon peers memory repo-load change)
 fi
 
 test-fixtures/install-build-deps.sh
@@ -70,11 +73,14 @@ for part in "${parts[@]}"; do
       build
       run_java org.warehouse.agent.sandbox.RepositoryLoadBenchmark "${REPO_ROUNDS:-5}" 10000 \
         | tee "$out" ;;
+    change)
+      build
+      run_java org.warehouse.agent.sandbox.ChangeCostBenchmark "${CHANGE_ROUNDS:-7}" | tee "$out" ;;
     fleet)
       build
       run_java org.warehouse.agent.daemon.FleetSimulation "${FLEET_ARGS:-}" | tee "$out" ;;
     *)
-      echo "bench: unknown part '$part' (all, version, daemon, peers, memory, repo-load, fleet)" >&2
+      echo "bench: unknown part '$part' (all, version, daemon, peers, memory, repo-load, change, fleet)" >&2
       exit 64 ;;
   esac
 done

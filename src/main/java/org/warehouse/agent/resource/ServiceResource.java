@@ -56,10 +56,10 @@ public final class ServiceResource implements Refreshable {
       }
       UnitState after = s;
       if (!s.active()) {
-        after = units.start(unit);
+        after = units.start(unit, health);
         done.append(done.length() > 0 ? ", started" : "started");
       }
-      String healthy = verifyHealth(after);
+      String healthy = s.active() ? verifyHealth(after) : healthySuffix();
       if (!s.active()) {
         startedThisRun = true;
       }
@@ -81,8 +81,8 @@ public final class ServiceResource implements Refreshable {
       if (!apply) {
         return Result.differed(false, before.describe(), "restarted", "would restart");
       }
-      UnitState after = units.restart(unit, before.mainPid());
-      String healthy = verifyHealth(after);
+      UnitState after = units.restart(unit, before.mainPid(), health);
+      String healthy = healthySuffix();
       return Result.differed(true, before.describe(), after.describe() + healthy, "restarted");
     } catch (ServiceException e) {
       throw failure(e);
@@ -112,6 +112,10 @@ public final class ServiceResource implements Refreshable {
           unit + " was already unhealthy", a.describe() + " from " + health.get().url(), null);
     }
     return Result.unchanged(s.describe() + ", healthy");
+  }
+
+  private String healthySuffix() {
+    return health.isPresent() ? ", healthy" : "";
   }
 
   private String verifyHealth(UnitState running) throws ServiceException, InterruptedException {

@@ -1,6 +1,7 @@
 package org.warehouse.agent.service;
 
 import java.time.Duration;
+import java.util.Optional;
 
 /**
  * Starts and restarts units and verifies the result: {@code systemctl restart} returns 0 even when
@@ -8,7 +9,8 @@ import java.time.Duration;
  * settle time; where a health URL is set, also that it answers 2xx in time, from that process.
  */
 public final class UnitManager {
-  private static final Duration POLL = Duration.ofMillis(100);
+  // systemd answers on its private bus in about a millisecond: a short poll costs little.
+  private static final Duration POLL = Duration.ofMillis(50);
   private final Systemctl systemctl;
   private final Duration startTimeout;
   private final Duration settle;
@@ -32,19 +34,39 @@ public final class UnitManager {
 
   /** Starts {@code unit} and waits until it is verifiably running. */
   public UnitState start(String unit) throws ServiceException, InterruptedException {
+    return start(unit, Optional.empty());
+  }
+
+  /** Starts {@code unit} and waits until it is verifiably running and, with a check, healthy. */
+  public UnitState start(String unit, Optional<HealthCheck> health)
+      throws ServiceException, InterruptedException {
     systemctl.resetFailed(unit);
     systemctl.start(unit);
-    return awaitRunning(unit, 0);
+    return awaitRunning(unit, 0, health);
   }
 
   /** Restarts {@code unit} and waits until it runs with a main PID other than {@code oldPid}. */
   public UnitState restart(String unit, long oldPid) throws ServiceException, InterruptedException {
-    systemctl.resetFailed(unit);
-    systemctl.restart(unit);
-    return awaitRunning(unit, oldPid);
+    return restart(unit, oldPid, Optional.empty());
   }
 
-  private UnitState awaitRunning(String unit, long oldPid)
+  /**
+   * Restarts {@code unit} and waits until it runs with a main PID other than {@code oldPid} and,
+   * with a check, answers it.
+   */
+  public UnitState restart(String unit, long oldPid, Optional<HealthCheck> health)
+      throws ServiceException, InterruptedException {
+    systemctl.resetFailed(unit);
+    systemctl.restart(unit);
+    return awaitRunning(unit, oldPid, health);
+  }
+
+  /**
+   * Waits for a new main PID, then for the health check while the unit keeps running, and makes
+   * sure the process has lived for the settle time before it counts: a health check that passes
+   * sooner does not wait the settle time again on top (the two overlap).
+   */
+  private UnitState awaitRunning(String unit, long oldPid, Optional<HealthCheck> health)
       throws ServiceException, InterruptedException {
     long deadline = System.nanoTime() + startTimeout.toNanos();
     UnitState s = systemctl.show(unit);
@@ -55,7 +77,14 @@ public final class UnitManager {
       Thread.sleep(POLL.toMillis());
       s = systemctl.show(unit);
     }
-    Thread.sleep(settle.toMillis());
+    long settledAt = System.nanoTime() + settle.toNanos();
+    if (health.isPresent()) {
+      awaitHealthy(unit, s.mainPid(), health.get());
+    }
+    long left = settledAt - System.nanoTime();
+    if (left > 0) {
+      Thread.sleep(left / 1_000_000, (int) (left % 1_000_000));
+    }
     UnitState settled = systemctl.show(unit);
     if (!settled.active() || settled.mainPid() != s.mainPid()) {
       throw new ServiceException(
