@@ -7,7 +7,10 @@ import java.util.Optional;
 /**
  * How long the agent trusts a repository's index without apt-get update (apt.max_index_age), and
  * whether the index itself says it has expired (Valid-Until): a signed InRelease that stops
- * changing, replayed or from a mirror that stopped syncing, must not look current forever.
+ * changing, replayed or from a mirror that stopped syncing, must not look current forever. Checked
+ * here rather than left to apt: apt skips the check where Acquire::Check-Valid-Until is off, and
+ * silently keeps its old lists when offered an index dated before them (a replay), so a run would
+ * go on as if nothing were wrong.
  */
 public final class IndexFreshness {
   private final Duration maxAge;
@@ -45,7 +48,7 @@ public final class IndexFreshness {
         + s.uri()
         + (s.date() != null ? ", dated " + s.date() : "")
         + "): the repository is no longer re-signed (a mirror that stopped syncing?) or an old"
-        + " index is being replayed; apt refuses it too";
+        + " index is being replayed; nothing is installed from it until it is re-signed";
   }
 
   /** The limit as agent.yml spells durations ({@code 1d}, {@code 12h}, {@code 90s}). */

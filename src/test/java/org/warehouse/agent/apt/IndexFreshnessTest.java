@@ -69,7 +69,8 @@ class IndexFreshnessTest {
                 + " "
                 + URI
                 + ", dated 2026-11-28T08:00:00Z): the repository is no longer re-signed (a mirror"
-                + " that stopped syncing?) or an old index is being replayed; apt refuses it too");
+                + " that stopped syncing?) or an old index is being replayed; nothing is installed"
+                + " from it until it is re-signed");
   }
 
   @Test

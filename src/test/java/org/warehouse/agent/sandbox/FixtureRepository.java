@@ -194,8 +194,9 @@ public final class FixtureRepository implements AutoCloseable {
   /**
    * Re-dates the published Release and signs it again with the trusted key: a validly signed index
    * dated {@code date}, valid until {@code validUntil} (null: no Valid-Until), as a mirror that
-   * stopped syncing or an attacker replaying an old index would serve. apt refuses an index past
-   * its Valid-Until ("is expired"), and accepts any Date in the past.
+   * stopped syncing or an attacker replaying an old index would serve. apt 2.6 refuses an index
+   * past its Valid-Until only where Acquire::Check-Valid-Until is on (this build host turns it
+   * off), and silently keeps its lists when offered an index dated before the one it holds.
    */
   public synchronized void redate(Instant date, Instant validUntil) {
     requireOpen();
