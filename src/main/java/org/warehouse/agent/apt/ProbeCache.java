@@ -28,7 +28,9 @@ public final class ProbeCache {
               JsonTree.string(m, "etag"),
               JsonTree.string(m, "lastModified"),
               JsonTree.string(m, "sha256"),
-              JsonTree.instant(m, "refreshedAt")));
+              JsonTree.instant(m, "refreshedAt"),
+              JsonTree.instant(m, "date"),
+              JsonTree.instant(m, "validUntil")));
     } catch (NoSuchFileException e) {
       return Optional.empty();
     } catch (IOException e) {
@@ -46,6 +48,8 @@ public final class ProbeCache {
     m.put("lastModified", state.lastModified());
     m.put("sha256", state.sha256());
     m.put("refreshedAt", state.refreshedAt());
+    m.put("date", state.date());
+    m.put("validUntil", state.validUntil());
     StateFiles.writeAtomically(file(repository), JsonTree.write(m));
   }
 

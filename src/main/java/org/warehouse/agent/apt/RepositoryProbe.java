@@ -1,128 +1,101 @@
 package org.warehouse.agent.apt;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.net.ConnectException;
 import java.net.HttpURLConnection;
 import java.net.SocketTimeoutException;
 import java.net.URI;
 import java.net.UnknownHostException;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
-import java.util.HexFormat;
 import java.util.Optional;
 
 /**
- * Asks a repository whether its signed index changed, with a conditional GET of InRelease. A plain
- * {@link HttpURLConnection} rather than java.net.http: no selector thread to keep a short CLI run
- * alive at exit. The content is not trusted here: apt verifies it when it refreshes.
+ * Asks a repository whether its signed index changed, with a conditional GET of InRelease, the
+ * whole exchange (connect, headers, body) bounded by the repository's poll_timeout. A plain {@link
+ * HttpURLConnection} rather than java.net.http: no selector thread to keep a short CLI run alive at
+ * exit. The content is not trusted here: apt verifies it when it refreshes.
  */
 public final class RepositoryProbe {
-  /** InRelease of a one-package repository is a few KB; anything huge is not an index. */
-  private static final int MAX_BYTES = 16 * 1024 * 1024;
-
   private final Clock clock;
 
   public RepositoryProbe(Clock clock) {
     this.clock = clock;
   }
 
-  /** Probes {@code repo}; {@code last} is what the previous good refresh recorded, if any. */
-  public ProbeResult probe(AptRepository repo, Optional<ProbeState> last) throws AptException {
+  /** A conditional probe: see {@link #probe(AptRepository, Optional, boolean)}. */
+  public ProbeResult probe(AptRepository repo, Optional<ProbeState> last)
+      throws AptException, InterruptedException {
+    return probe(repo, last, true);
+  }
+
+  /**
+   * Probes {@code repo}; {@code last} is what the previous good refresh recorded, if any. With
+   * {@code conditional} false the body is fetched whatever the server would say to a conditional
+   * request, so its Date and Valid-Until are read again.
+   */
+  public ProbeResult probe(AptRepository repo, Optional<ProbeState> last, boolean conditional)
+      throws AptException, InterruptedException {
     URI uri = repo.inReleaseUri();
     Optional<ProbeState> previous =
         last.isPresent() && last.get().uri().equals(uri.toString()) ? last : Optional.empty();
-    HttpURLConnection c = null;
+    long timeout = Math.max(1, Math.min(Integer.MAX_VALUE, repo.pollTimeout().toMillis()));
+    ProbeAttempt attempt =
+        new ProbeAttempt(
+            uri,
+            conditional ? previous : Optional.empty(),
+            (int) timeout,
+            System.nanoTime() + timeout * 1_000_000);
+    attempt.start();
     try {
-      c = (HttpURLConnection) uri.toURL().openConnection();
-      int timeout = (int) Math.min(Integer.MAX_VALUE, repo.pollTimeout().toMillis());
-      c.setConnectTimeout(timeout);
-      c.setReadTimeout(timeout);
-      c.setInstanceFollowRedirects(true);
-      c.setUseCaches(false);
-      c.setRequestProperty("User-Agent", "warehouse-agent");
-      c.setRequestProperty("Cache-Control", "max-age=0");
-      if (previous.isPresent()) {
-        if (previous.get().etag() != null) {
-          c.setRequestProperty("If-None-Match", previous.get().etag());
-        }
-        if (previous.get().lastModified() != null) {
-          c.setRequestProperty("If-Modified-Since", previous.get().lastModified());
-        }
-      }
-      int status = c.getResponseCode();
-      if (status == HttpURLConnection.HTTP_NOT_MODIFIED && previous.isPresent()) {
-        drain(c);
-        return new ProbeResult(false, status, previous.get());
-      }
-      if (status != HttpURLConnection.HTTP_OK) {
-        drain(c);
-        throw new AptException(
-            "repository " + repo.name() + " answered HTTP " + status + " for " + uri);
-      }
-      String sha;
-      try (InputStream in = c.getInputStream()) {
-        sha = sha256(in);
-      }
-      ProbeState now =
-          new ProbeState(
-              uri.toString(),
-              c.getHeaderField("ETag"),
-              c.getHeaderField("Last-Modified"),
-              sha,
-              clock.instant());
-      boolean same = previous.isPresent() && sha.equals(previous.get().sha256());
-      return new ProbeResult(!same, status, same ? previous.get() : now);
+      attempt.join(timeout);
+    } catch (InterruptedException e) {
+      attempt.abandon();
+      throw e;
+    }
+    if (attempt.isAlive()) {
+      attempt.abandon();
+      throw timedOut(repo, uri, null);
+    }
+    ProbeAttempt.Answer a;
+    try {
+      a = attempt.answer();
     } catch (SocketTimeoutException e) {
-      throw new AptException(
-          "repository "
-              + repo.name()
-              + " did not answer within "
-              + repo.pollTimeout().toSeconds()
-              + "s (poll_timeout): "
-              + uri,
-          e);
+      throw timedOut(repo, uri, e);
     } catch (ConnectException | UnknownHostException e) {
       throw new AptException(
           "repository " + repo.name() + " unreachable: " + e.getMessage() + " (" + uri + ")", e);
     } catch (IOException e) {
       throw new AptException(
           "repository " + repo.name() + " probe failed: " + e + " (" + uri + ")", e);
-    } finally {
-      if (c != null) {
-        c.disconnect();
-      }
     }
+    if (a.status() == HttpURLConnection.HTTP_NOT_MODIFIED && previous.isPresent()) {
+      return new ProbeResult(false, a.status(), previous.get());
+    }
+    if (a.status() != HttpURLConnection.HTTP_OK) {
+      throw new AptException(
+          "repository " + repo.name() + " answered HTTP " + a.status() + " for " + uri);
+    }
+    boolean same = previous.isPresent() && a.sha256().equals(previous.get().sha256());
+    ProbeState seen =
+        new ProbeState(
+            uri.toString(),
+            a.etag(),
+            a.lastModified(),
+            a.sha256(),
+            same ? previous.get().refreshedAt() : clock.instant(),
+            a.fields().date(),
+            a.fields().validUntil());
+    return new ProbeResult(!same, a.status(), seen);
   }
 
-  private static void drain(HttpURLConnection c) {
-    try (InputStream in = c.getErrorStream() != null ? c.getErrorStream() : c.getInputStream()) {
-      if (in != null) {
-        in.readNBytes(64 * 1024);
-      }
-    } catch (IOException ignored) {
-      // the status already says what happened
-    }
-  }
-
-  private static String sha256(InputStream in) throws IOException {
-    MessageDigest md;
-    try {
-      md = MessageDigest.getInstance("SHA-256");
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException(e);
-    }
-    byte[] buf = new byte[8192];
-    long total = 0;
-    int n;
-    while ((n = in.read(buf)) > 0) {
-      total += n;
-      if (total > MAX_BYTES) {
-        throw new IOException("InRelease larger than " + MAX_BYTES + " bytes");
-      }
-      md.update(buf, 0, n);
-    }
-    return HexFormat.of().formatHex(md.digest());
+  private static AptException timedOut(AptRepository repo, URI uri, Exception cause) {
+    return new AptException(
+        "repository "
+            + repo.name()
+            + " did not answer within "
+            + repo.pollTimeout().toSeconds()
+            + "s (poll_timeout): "
+            + uri,
+        cause);
   }
 }

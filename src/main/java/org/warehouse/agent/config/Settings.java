@@ -61,11 +61,15 @@ public record Settings(
   public record Attributes(
       Map<String, Object> defaults, List<Path> files, Map<String, Object> overrides) {}
 
-  /** How apt and dpkg are driven. */
+  /**
+   * How apt and dpkg are driven; {@code maxIndexAge} is the longest the agent trusts its package
+   * indexes without an apt-get update, even when the repository answers 304.
+   */
   public record Apt(
       Duration lockTimeout,
       Duration updateTimeout,
       Duration installTimeout,
       Path sourcesDir,
-      Path keyringDir) {}
+      Path keyringDir,
+      Duration maxIndexAge) {}
 }

@@ -68,7 +68,13 @@ public final class SettingsLoader {
           "attributes",
           Set.of("default", "files", "override"),
           "apt",
-          Set.of("lock_timeout", "update_timeout", "install_timeout", "sources_dir", "keyring_dir"),
+          Set.of(
+              "lock_timeout",
+              "update_timeout",
+              "install_timeout",
+              "sources_dir",
+              "keyring_dir",
+              "max_index_age"),
           "metrics",
           Set.of("listen"));
 
@@ -202,12 +208,17 @@ public final class SettingsLoader {
       apt = new YamlMap(top.file(), "apt", compose(new java.io.StringReader("{}")));
     }
     apt.allowOnly(KEYS.get("apt"));
+    Duration maxIndexAge = duration(apt, "max_index_age", "1d");
+    if (maxIndexAge.compareTo(Duration.ofSeconds(1)) < 0) {
+      throw apt.error(apt.node("max_index_age"), apt.child("max_index_age"), "must be at least 1s");
+    }
     return new Settings.Apt(
         duration(apt, "lock_timeout", "120s"),
         duration(apt, "update_timeout", "120s"),
         duration(apt, "install_timeout", "30m"),
         absolute(apt, "sources_dir", "/etc/apt/sources.list.d"),
-        absolute(apt, "keyring_dir", "/etc/apt/keyrings"));
+        absolute(apt, "keyring_dir", "/etc/apt/keyrings"),
+        maxIndexAge);
   }
 
   private static List<Settings.Repository> repositories(YamlMap top) throws ConfigException {

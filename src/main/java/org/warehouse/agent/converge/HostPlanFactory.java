@@ -15,6 +15,7 @@ import org.warehouse.agent.apt.AptConfig;
 import org.warehouse.agent.apt.AptGet;
 import org.warehouse.agent.apt.AptRepository;
 import org.warehouse.agent.apt.Dpkg;
+import org.warehouse.agent.apt.IndexFreshness;
 import org.warehouse.agent.apt.KeptPackages;
 import org.warehouse.agent.apt.ProbeCache;
 import org.warehouse.agent.apt.Quarantine;
@@ -182,7 +183,14 @@ public final class HostPlanFactory implements PlanFactory {
     resources.add(new AptSourcesResource(list, cache));
     resources.add(
         new AptIndexResource(
-            repos, new RepositoryProbe(clock), cache, apt, lastRunFailed(s), polls));
+            repos,
+            new RepositoryProbe(clock),
+            cache,
+            apt,
+            lastRunFailed(s),
+            polls,
+            new IndexFreshness(s.apt().maxIndexAge()),
+            clock));
     Quarantine quarantine = new Quarantine(s.stateDir(), clock);
     KeptPackages kept =
         new KeptPackages(s.stateDir().resolve("packages"), KeptPackages.APT_ARCHIVES, dpkg, apt);

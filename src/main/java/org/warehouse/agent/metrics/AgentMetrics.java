@@ -19,6 +19,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
 import org.warehouse.agent.config.Settings;
 import org.warehouse.agent.converge.ResourceReport;
@@ -51,6 +52,7 @@ public final class AgentMetrics implements RunListener {
   private final Info packageInfo;
   // package -> {installed, candidate} of its one package_info series.
   private final Map<String, List<String>> packageVersions = new HashMap<>();
+  private final Map<String, AtomicLong> indexDates = new HashMap<>();
   private volatile double lastRun;
   private volatile double lastSuccess;
   private volatile double lastRunSuccess = Double.NaN;
@@ -198,9 +200,19 @@ public final class AgentMetrics implements RunListener {
     lastReloadSuccess = ok ? 1 : 0;
   }
 
-  /** Counts repository polls by repository and result. */
+  /** Counts repository polls by repository and result, and keeps each index's Date. */
   public AptIndexResource.PollObserver polls() {
-    return (repository, result) -> polls(repository, result).increment();
+    return new AptIndexResource.PollObserver() {
+      @Override
+      public void accept(String repository, String result) {
+        polls(repository, result).increment();
+      }
+
+      @Override
+      public void indexDate(String repository, Instant date) {
+        indexDates(repository).set(date.toEpochMilli());
+      }
+    };
   }
 
   /** Counts a scheduled converge that did not run, by why ("disabled"). */
@@ -302,6 +314,24 @@ public final class AgentMetrics implements RunListener {
         repository,
         "result",
         result);
+  }
+
+  // One gauge per repository, registered at its first known Date: before that there is no value
+  // to alert on, and a 0 would look like an index from 1970.
+  private synchronized AtomicLong indexDates(String repository) {
+    return indexDates.computeIfAbsent(
+        repository,
+        r -> {
+          AtomicLong millis = new AtomicLong();
+          Gauge.builder(
+                  PREFIX + "repository_index_date_timestamp_seconds", millis, m -> m.get() / 1000.0)
+              .description(
+                  "Date field of the repository's signed index (InRelease) apt last accepted")
+              .tag("repository", r)
+              .strongReference(true)
+              .register(registry);
+          return millis;
+        });
   }
 
   private Counter reloads(String result) {

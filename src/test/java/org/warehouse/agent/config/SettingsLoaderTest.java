@@ -91,8 +91,15 @@ class SettingsLoaderTest {
     assertThat(s.attributes().files())
         .containsExactly(Path.of("/etc/warehouse-agent/attributes.d"));
     assertThat(s.apt().lockTimeout()).isEqualTo(Duration.ofMinutes(2));
+    assertThat(s.apt().maxIndexAge()).isEqualTo(Duration.ofDays(1));
     // Outlives an apt-get install that waited for the dpkg lock: 30m + 2m + 5m.
     assertThat(s.resourceTimeout()).isEqualTo(Duration.ofMinutes(37));
+  }
+
+  @Test
+  void maxIndexAgeIsADuration() throws Exception {
+    assertThat(SettingsLoader.load(write("apt:\n  max_index_age: 12h\n")).apt().maxIndexAge())
+        .isEqualTo(Duration.ofHours(12));
   }
 
   @Test
@@ -116,6 +123,8 @@ class SettingsLoaderTest {
         "history_limit: many|:1: history_limit: expected an integer",
         "resource_timeout: 10m|:1: resource_timeout: must be longer than apt.install_timeout",
         "metrics: {listen: 'localhost'}|:1: metrics.listen: expected HOST:PORT",
+        "apt: {max_index_age: daily}|:1: apt.max_index_age: 'daily' is not a duration",
+        "apt: {max_index_age: 500ms}|:1: apt.max_index_age: must be at least 1s",
       })
   void badValuesNameLineKeyAndExpectation(String yaml, String expected) throws Exception {
     assertThat(errorOf(yaml.replace("\\n", "\n"))).contains(expected);

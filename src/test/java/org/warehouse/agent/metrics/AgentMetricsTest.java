@@ -306,6 +306,23 @@ class AgentMetricsTest {
   }
 
   @Test
+  void theIndexDateIsAGaugePerRepositoryOnceKnown() {
+    assertThat(metrics.scrape()).doesNotContain("repository_index_date");
+
+    metrics.polls().indexDate("warehouse", Instant.parse("2026-12-05T08:12:34Z"));
+    metrics.polls().indexDate("warehouse", Instant.parse("2026-12-06T08:12:34.500Z"));
+    String s = metrics.scrape();
+
+    assertThat(type(s, "warehouse_agent_repository_index_date_timestamp_seconds"))
+        .isEqualTo("gauge");
+    assertThat(
+            sample(
+                s,
+                "warehouse_agent_repository_index_date_timestamp_seconds{repository=\"warehouse\"}"))
+        .isEqualTo(Instant.parse("2026-12-06T08:12:34Z").getEpochSecond() + 0.5);
+  }
+
+  @Test
   void recordedRunsSeedTheGaugesAfterARestart() {
     Instant t = Instant.parse("2026-11-27T09:00:00Z");
     metrics.recorded(

@@ -41,6 +41,7 @@ class GrafanaDashboardTest {
             List.of(new ResourceReport("service:web.service", "changed", "", "", "", "", 1)),
             ""));
     metrics.polls().accept("warehouse", "not_modified");
+    metrics.polls().indexDate("warehouse", t);
     String scrape = metrics.scrape();
     Set<String> queried = new TreeSet<>();
     Pattern name = Pattern.compile("\\b(warehouse_agent_[a-z_]+|process_[a-z_]+)");

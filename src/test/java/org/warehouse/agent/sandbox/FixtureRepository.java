@@ -10,10 +10,13 @@ import java.nio.file.attribute.FileTime;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.stream.Stream;
@@ -186,6 +189,47 @@ public final class FixtureRepository implements AutoCloseable {
   /** Convenience for {@link #publish(List)}. */
   public void publish(Path... debs) {
     publish(List.of(debs));
+  }
+
+  /**
+   * Re-dates the published Release and signs it again with the trusted key: a validly signed index
+   * dated {@code date}, valid until {@code validUntil} (null: no Valid-Until), as a mirror that
+   * stopped syncing or an attacker replaying an old index would serve. apt 2.6 refuses an index
+   * past its Valid-Until only where Acquire::Check-Valid-Until is on (this build host turns it
+   * off), and silently keeps its lists when offered an index dated before the one it holds.
+   */
+  public synchronized void redate(Instant date, Instant validUntil) {
+    requireOpen();
+    Path suite = suiteDir();
+    Path release = suite.resolve("Release");
+    try {
+      StringBuilder out = new StringBuilder();
+      for (String line : Files.readAllLines(release)) {
+        if (line.startsWith("Valid-Until:")) {
+          continue;
+        }
+        if (line.startsWith("Date:")) {
+          out.append("Date: ").append(releaseDate(date)).append('\n');
+          if (validUntil != null) {
+            out.append("Valid-Until: ").append(releaseDate(validUntil)).append('\n');
+          }
+          continue;
+        }
+        out.append(line).append('\n');
+      }
+      Files.writeString(release, out);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    sign(key, suite);
+    key.stopAgent();
+    stamp(suite);
+  }
+
+  /** A Release date as apt-ftparchive writes it: {@code Mon, 07 Dec 2026 02:00:00 UTC}. */
+  public static String releaseDate(Instant t) {
+    return DateTimeFormatter.ofPattern("EEE, dd MMM yyyy HH:mm:ss 'UTC'", Locale.ROOT)
+        .format(t.atZone(ZoneOffset.UTC));
   }
 
   /**

@@ -47,7 +47,13 @@ public final class RepositoryServer implements AutoCloseable {
      */
     HANG,
     /** Sends the headers of a full 200 answer and half the body, then closes the connection. */
-    TRUNCATE
+    TRUNCATE,
+    /**
+     * Sends the headers of a full 200 answer (to conditional GETs too), then the body one byte a
+     * second: every read of the client succeeds, the whole takes minutes. The connection closes on
+     * the next fault change.
+     */
+    TRICKLE
   }
 
   /**
@@ -140,9 +146,9 @@ public final class RepositoryServer implements AutoCloseable {
    */
   public synchronized void setFault(Fault fault, Predicate<String> appliesToPath) {
     requireOpen();
-    // Requests held by HANG end (without an answer) on any change.
+    // Requests held by HANG (without an answer) or TRICKLE (cut short) end on any change.
     hangRelease.countDown();
-    hangRelease = new CountDownLatch(fault == Fault.HANG ? 1 : 0);
+    hangRelease = new CountDownLatch(fault == Fault.HANG || fault == Fault.TRICKLE ? 1 : 0);
     if (fault == Fault.DOWN && server != null) {
       server.stop(0);
       server = null;
@@ -225,11 +231,12 @@ public final class RepositoryServer implements AutoCloseable {
         respond(exchange, method, path, 500, "injected fault\n".getBytes(StandardCharsets.UTF_8));
         return;
       }
-      serveFile(exchange, method, path, applies && current == Fault.TRUNCATE);
+      serveFile(exchange, method, path, applies ? current : Fault.NONE, release);
     }
   }
 
-  private void serveFile(HttpExchange exchange, String method, String path, boolean truncate)
+  private void serveFile(
+      HttpExchange exchange, String method, String path, Fault fault, CountDownLatch release)
       throws IOException {
     Headers requestHeaders = exchange.getRequestHeaders();
     if (!method.equals("GET") && !method.equals("HEAD")) {
@@ -248,6 +255,10 @@ public final class RepositoryServer implements AutoCloseable {
     response.set("Last-Modified", HTTP_DATE.format(modified.atZone(ZoneOffset.UTC)));
     response.set("ETag", etag);
     response.set("Content-Type", "application/octet-stream");
+    if (fault == Fault.TRICKLE && method.equals("GET")) {
+      trickle(exchange, method, path, body, release); // whatever the client already has
+      return;
+    }
     if (notModified(requestHeaders, etag, modified)) {
       exchange.sendResponseHeaders(304, -1);
       log(method, path, 304, 0, requestHeaders);
@@ -259,7 +270,7 @@ public final class RepositoryServer implements AutoCloseable {
       log(method, path, 200, 0, requestHeaders);
       return;
     }
-    if (truncate && body.length > 1) {
+    if (fault == Fault.TRUNCATE && body.length > 1) {
       exchange.sendResponseHeaders(200, body.length);
       int half = body.length / 2;
       exchange.getResponseBody().write(body, 0, half);
@@ -270,6 +281,28 @@ public final class RepositoryServer implements AutoCloseable {
       throw new IOException("truncated on purpose");
     }
     respond(exchange, method, path, 200, body);
+  }
+
+  private void trickle(
+      HttpExchange exchange, String method, String path, byte[] body, CountDownLatch release)
+      throws IOException {
+    exchange.sendResponseHeaders(200, body.length);
+    log(method, path, 200, 0, exchange.getRequestHeaders());
+    OutputStream out = exchange.getResponseBody();
+    for (byte b : body) {
+      out.write(b);
+      out.flush();
+      try {
+        if (release.await(1, TimeUnit.SECONDS)) {
+          // As for TRUNCATE: an exception is what makes the JDK's server drop the connection.
+          throw new IOException("trickle ended by a fault change");
+        }
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new IOException("interrupted", e);
+      }
+    }
+    out.close();
   }
 
   /** RFC 9110: If-None-Match wins over If-Modified-Since; dates compare to the second. */

@@ -144,6 +144,29 @@ class RepositoryServerTest {
     assertThat(server.requests(PATH)).singleElement().extracting("bytes").isEqualTo(7L);
   }
 
+  @Test
+  void trickleSendsTheBodyAByteASecondEvenToAConditionalGet() throws Exception {
+    String etag = get(PATH).headers().firstValue("ETag").orElseThrow();
+    server.setFault(RepositoryServer.Fault.TRICKLE);
+    long t0 = System.nanoTime();
+    java.net.http.HttpResponse<java.io.InputStream> response =
+        client.send(
+            HttpRequest.newBuilder(URI.create(server.uri() + PATH.substring(1)))
+                .header("If-None-Match", etag)
+                .build(),
+            BodyHandlers.ofInputStream());
+    assertThat(response.statusCode()).isEqualTo(200);
+    try (java.io.InputStream body = response.body()) {
+      assertThat(body.read()).isEqualTo('s');
+      assertThat(body.read()).isEqualTo('i');
+      assertThat(body.read()).isEqualTo('g');
+      assertThat(Duration.ofNanos(System.nanoTime() - t0)).isGreaterThan(Duration.ofMillis(1500));
+      server.setFault(RepositoryServer.Fault.NONE);
+      assertThatThrownBy(body::readAllBytes).isInstanceOf(IOException.class);
+    }
+    assertThat(Duration.ofNanos(System.nanoTime() - t0)).isLessThan(Duration.ofSeconds(8));
+  }
+
   private java.net.http.HttpResponse<String> get(String path, String... headers)
       throws IOException, InterruptedException {
     HttpRequest.Builder request =
