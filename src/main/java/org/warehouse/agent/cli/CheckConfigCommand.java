@@ -37,8 +37,8 @@ final class CheckConfigCommand implements Callable<Integer> {
     try {
       Settings s = config.load();
       HostPlanFactory plans = Wiring.plans((r, x) -> {});
-      List<Map.Entry<Settings.ConfigFile, RenderedFile>> files =
-          plans.render(s, plans.attributes(s));
+      // The same checks as every converge's, before it changes anything.
+      List<Map.Entry<Settings.ConfigFile, RenderedFile>> files = plans.validate(s);
       out.printf(
           "%s: OK (%d repositories, %d packages, %d config files, %d services)%n",
           s.source(),
