@@ -50,8 +50,9 @@ public final class StrictModes {
   private Path walk(Path input, Path path, int[] links) throws IOException {
     Path real = path.getRoot();
     trust(input, real, attributes(real));
-    for (Path name : path) {
-      String n = name.toString();
+    // By index, not Path's iterator: no class of its own to load on a short command's path.
+    for (int i = 0; i < path.getNameCount(); i++) {
+      String n = path.getName(i).toString();
       if (n.equals(".")) {
         continue;
       } else if (n.equals("..")) {
