@@ -80,6 +80,9 @@ final class PreviousRedaction {
             : oldMark(s.secret());
     int first = s.startLine();
     int last = Math.min(s.endLine(), lines.size() - 1);
+    if (first >= lines.size() || last < first) {
+      return;
+    }
     int endColumn = s.endColumn();
     // A block scalar ends where the next line's indentation does: that line is not the value's,
     // and neither are the blank lines it swallowed.
@@ -90,9 +93,6 @@ final class PreviousRedaction {
     while (last > first && lines.get(last).isBlank()) {
       last--;
       endColumn = Integer.MAX_VALUE;
-    }
-    if (first >= lines.size()) {
-      return;
     }
     String head = lines.get(first);
     String before = mask.apply(head.substring(0, at(head, s.startColumn())));

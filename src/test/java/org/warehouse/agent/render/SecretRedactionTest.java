@@ -159,4 +159,46 @@ class SecretRedactionTest {
     assertThat(old).contains("  key: <secret:tls_key>\n    <secret:tls_key>\n");
     assertThat(List.of(old.split("\n"))).hasSize(9);
   }
+
+  @Test
+  void randomOldValuesInEveryYamlStyleNeverShow() {
+    java.util.Random random = new java.util.Random(17);
+    for (int round = 0; round < 300; round++) {
+      List<String> oldLines = new java.util.ArrayList<>();
+      for (int i = 0; i < 1 + random.nextInt(5); i++) {
+        oldLines.add("OLD" + token(random));
+      }
+      String newValue = "NEW" + token(random) + "\nNEW" + token(random);
+      int style = random.nextInt(6);
+      String value =
+          switch (style) {
+            case 0 -> "|\n" + String.join("\n", oldLines).indent(4);
+            case 1 -> ">-\n" + String.join("\n\n", oldLines).indent(4);
+            case 2 ->
+                "\"" + String.join("\\n\n" + " ".repeat(random.nextInt(6)), oldLines) + "\"\n";
+            case 3 -> "'" + String.join("\n\n  ", oldLines) + "'\n";
+            case 4 -> String.join("\n    ", oldLines) + "\n";
+            default -> "|\n" + String.join("\n", oldLines).indent(4) + "bad: [\n";
+          };
+      String onDisk = "app:\n  a: x\n  key: " + value + (style == 5 ? "" : "  z: y\n");
+      Map<String, Object> app = new LinkedHashMap<>();
+      app.put("a", "x");
+      app.put("key", new SecretRef("k"));
+      app.put("z", "y2");
+      RenderedFile file = new YamlRenderer("m").render(Map.of("app", app), r -> newValue);
+      String diff = UnifiedDiff.of("c.yml", bytes(onDisk), file);
+      assertThat(diff)
+          .as("style %d:%n%s", style, onDisk)
+          .doesNotContain("OLD", "NEW")
+          .contains("<secret:k (old value)>");
+    }
+  }
+
+  private static String token(java.util.Random random) {
+    StringBuilder sb = new StringBuilder();
+    for (int i = 0; i < 24; i++) {
+      sb.append("abcdefghijklmnopqrstuvwxyz0123456789".charAt(random.nextInt(36)));
+    }
+    return sb.toString();
+  }
 }
