@@ -49,14 +49,37 @@ public final class SourceList {
     }
   }
 
-  /** Fails unless every repository's keyring exists: apt would otherwise refuse it later. */
+  /**
+   * Fails unless every repository's keyring exists (apt would otherwise refuse it later) and can be
+   * pasted into its line as one option value: agent.yml's validation refuses the rest first; this
+   * is the last guard before the file apt trusts.
+   */
   public void checkKeyrings() throws AptException {
     for (AptRepository r : repositories) {
+      if (!plainAbsolute(r.signedBy())) {
+        throw new AptException(
+            "repository " + r.name() + ": signed_by is not a plain absolute path: " + r.signedBy());
+      }
       if (!Files.isReadable(r.signedBy())) {
         throw new AptException(
             "repository " + r.name() + ": signed_by keyring " + r.signedBy() + " does not exist");
       }
     }
+  }
+
+  // No space (another option: trusted=yes), comma (another keyring), bracket or '#'.
+  private static boolean plainAbsolute(Path key) {
+    String text = key.toString();
+    if (!key.isAbsolute()) {
+      return false;
+    }
+    for (int i = 0; i < text.length(); i++) {
+      char c = text.charAt(i);
+      if (c <= ' ' || c == 0x7f || c == '[' || c == ']' || c == ',' || c == '#') {
+        return false;
+      }
+    }
+    return true;
   }
 
   /** Writes the desired content atomically (0644: apt reads it unprivileged too). */

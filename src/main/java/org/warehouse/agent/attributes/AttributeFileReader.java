@@ -27,7 +27,8 @@ import java.util.Locale;
  * always strings. Refused: duplicate keys, non-string keys, merge keys ({@code <<}), any tag but
  * {@code !!str !!int !!float !!bool !!null !!map !!seq} and {@code !secret}, a top level that is
  * not a map, recursive aliases. Secrets: {@code !secret NAME} (YAML) or {@code {"$secret": "NAME"}}
- * (YAML or JSON), see {@link SecretRef}.
+ * (YAML or JSON), see {@link SecretRef}. Files and directories that others could have written are
+ * refused before they are read ({@link StrictModes}).
  */
 public final class AttributeFileReader {
   private final AttributeLimits limits;
@@ -74,6 +75,11 @@ public final class AttributeFileReader {
     List<Path> out = new ArrayList<>();
     for (Path p : paths) {
       if (Files.isDirectory(p)) {
+        try {
+          StrictModes.FOR_THIS_PROCESS.check(p);
+        } catch (IOException e) {
+          throw new AttributeException(p + ": cannot check attribute directory: " + reason(e), e);
+        }
         // A directory stream and a sort by name, not Files.list: no stream pipeline or lambdas
         // to link on the cold path of a short-lived `converge --now`.
         List<String> names = new ArrayList<>();
@@ -125,6 +131,8 @@ public final class AttributeFileReader {
   private String readText(Path file) {
     byte[] bytes;
     try {
+      // Before anything else: a file others could write is not read at all, not even its size.
+      StrictModes.FOR_THIS_PROCESS.check(file);
       if (!Files.isRegularFile(file)) {
         throw new AttributeException(
             file

@@ -23,10 +23,10 @@ import java.util.Set;
  * Reads secret values: from {@code $CREDENTIALS_DIRECTORY/NAME} when that variable is set (systemd
  * {@code LoadCredential=}; systemd owns those permissions), else from {@code
  * /etc/warehouse-agent/secrets/NAME} (or the directory given), which must be a regular file (not a
- * symlink) owned by root and with no group or other permission bits, in a directory not writable by
- * group or others. One trailing newline ({@code \n} or {@code \r\n}) is dropped, since files
- * written with {@code echo} have one. Values must be UTF-8 and at most 64 KiB. Errors name the
- * secret and the file, never the value.
+ * symlink) that passes {@link StrictModes} (owned by root or the agent's user, in directories only
+ * they can write) and has no group or other permission bits. One trailing newline ({@code \n} or
+ * {@code \r\n}) is dropped, since files written with {@code echo} have one. Values must be UTF-8
+ * and at most 64 KiB. Errors name the secret and the file, never the value.
  */
 public final class SecretStore implements SecretResolver {
   /** Where secrets live when systemd does not pass credentials. */
@@ -110,11 +110,12 @@ public final class SecretStore implements SecretResolver {
     return value.endsWith("\n") ? value.substring(0, value.length() - 1) : value;
   }
 
-  private void check(Path file, PosixFileAttributes attrs, String what) throws IOException {
-    Object uid = Files.getAttribute(file, "unix:uid", LinkOption.NOFOLLOW_LINKS);
-    if (!Integer.valueOf(0).equals(uid)) {
-      throw new AttributeException(
-          what + ": owned by uid " + uid + "; a secret file must be owned by root (uid 0)");
+  // Who could have changed it (StrictModes: owner, the directories up to /), then who can read it.
+  private static void check(Path file, PosixFileAttributes attrs, String what) throws IOException {
+    try {
+      StrictModes.FOR_THIS_PROCESS.check(file);
+    } catch (StrictModes.UntrustedFileException e) {
+      throw new AttributeException("secret '" + file.getFileName() + "': " + e.getMessage());
     }
     Set<PosixFilePermission> perms = attrs.permissions();
     if (perms.contains(PosixFilePermission.GROUP_READ)
@@ -127,19 +128,10 @@ public final class SecretStore implements SecretResolver {
           what
               + ": mode "
               + mode(perms)
-              + " lets group or others access it; a secret file must be mode 0600 or 0400");
-    }
-    Set<PosixFilePermission> dirPerms =
-        Files.readAttributes(directory, PosixFileAttributes.class).permissions();
-    if (dirPerms.contains(PosixFilePermission.GROUP_WRITE)
-        || dirPerms.contains(PosixFilePermission.OTHERS_WRITE)) {
-      throw new AttributeException(
-          what
-              + ": the directory "
-              + directory
-              + " has mode "
-              + mode(dirPerms)
-              + " and is writable by group or others");
+              + " lets group or others access it; a secret file must be mode 0600 or 0400"
+              + " (fix: chmod go= "
+              + file
+              + ")");
     }
   }
 

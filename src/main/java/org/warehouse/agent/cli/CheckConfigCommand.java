@@ -37,8 +37,8 @@ final class CheckConfigCommand implements Callable<Integer> {
     try {
       Settings s = config.load();
       HostPlanFactory plans = Wiring.plans((r, x) -> {});
-      List<Map.Entry<Settings.ConfigFile, RenderedFile>> files =
-          plans.render(s, plans.attributes(s));
+      // The same checks as every converge's, before it changes anything.
+      List<Map.Entry<Settings.ConfigFile, RenderedFile>> files = plans.validate(s);
       out.printf(
           "%s: OK (%d repositories, %d packages, %d config files, %d services)%n",
           s.source(),
@@ -49,13 +49,14 @@ final class CheckConfigCommand implements Callable<Integer> {
       for (Map.Entry<Settings.ConfigFile, RenderedFile> e : files) {
         String path = e.getKey().path().toString();
         out.printf("%n==> %s (from attribute %s)%n", path, e.getKey().attribute());
-        out.print(e.getValue().redactedText());
         byte[] current;
         try {
           current = Files.readAllBytes(e.getKey().path());
         } catch (NoSuchFileException missing) {
           current = null;
         }
+        // Masked with the secret values the file on disk holds too, not only the render's.
+        out.print(e.getValue().redactedText(current));
         if (current != null && e.getValue().contentEquals(current)) {
           out.println("(identical to the file on disk)");
         } else {

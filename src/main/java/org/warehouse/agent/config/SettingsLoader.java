@@ -17,6 +17,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.regex.Pattern;
+import org.warehouse.agent.attributes.StrictModes;
 import org.warehouse.agent.attributes.YamlComposer;
 import org.warehouse.agent.version.DebianVersion;
 import org.warehouse.agent.version.InvalidVersionException;
@@ -89,6 +90,8 @@ public final class SettingsLoader {
     String name = file.toString();
     Node root;
     try {
+      // Read as root, it decides what runs as root: only if no one else could have written it.
+      StrictModes.FOR_THIS_PROCESS.check(file);
       long size = Files.size(file);
       if (size > MAX_BYTES) {
         throw new ConfigException(name + ": file is " + size + " bytes, limit " + MAX_BYTES);
@@ -96,6 +99,8 @@ public final class SettingsLoader {
       try (Reader r = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
         root = compose(r);
       }
+    } catch (StrictModes.UntrustedFileException e) {
+      throw new ConfigException(e.getMessage(), e);
     } catch (NoSuchFileException e) {
       throw new ConfigException(name + ": no such file", e);
     } catch (IOException e) {
@@ -272,7 +277,7 @@ public final class SettingsLoader {
               uri,
               suite,
               List.copyOf(components),
-              absolute(r, "signed_by", null),
+              signedBy(r),
               duration(r, "poll_timeout", "10s")));
     }
     return List.copyOf(out);
@@ -347,12 +352,48 @@ public final class SettingsLoader {
                 + ")");
       }
       String mode = c.string("mode", "0640");
-      if (!MODE.matcher(mode).matches() || Integer.parseInt(mode, 8) > 07777) {
+      if (!MODE.matcher(mode).matches()) {
         throw c.error(c.node("mode"), c.child("mode"), "expected an octal mode like \"0640\"");
+      }
+      // The file writer sets permission bits only: a setuid, setgid or sticky bit accepted here
+      // would fail the run at the file, after the packages before it were changed.
+      if (Integer.parseInt(mode, 8) > 0777) {
+        throw c.error(
+            c.node("mode"),
+            c.child("mode"),
+            "\""
+                + mode
+                + "\" sets setuid, setgid or sticky bits, which the agent does not write; expected"
+                + " permission bits up to \"0777\", like \"0640\"");
       }
       out.add(new Settings.ConfigFile(path, attribute, owner, group, Integer.parseInt(mode, 8)));
     }
     return List.copyOf(out);
+  }
+
+  // Pasted into `deb [signed-by=PATH] ...`: a space would start another option (trusted=yes), a
+  // comma another keyring, a bracket or '#' would end the options or start a comment.
+  private static Path signedBy(YamlMap r) throws ConfigException {
+    Path p = absolute(r, "signed_by", null);
+    String text = p.toString();
+    for (int i = 0; i < text.length(); i++) {
+      char ch = text.charAt(i);
+      if (Character.isWhitespace(ch)
+          || Character.isISOControl(ch)
+          || ch == '['
+          || ch == ']'
+          || ch == ','
+          || ch == '#') {
+        throw r.error(
+            r.node("signed_by"),
+            r.child("signed_by"),
+            "'"
+                + text.replaceAll("\\p{Cntrl}", "?")
+                + "' must be an absolute path without whitespace, brackets, commas or '#'"
+                + " (apt would read the rest of the source line's options from it)");
+      }
+    }
+    return p;
   }
 
   private static String account(YamlMap c, String key) throws ConfigException {
@@ -465,7 +506,12 @@ public final class SettingsLoader {
 
   private static Path absolute(YamlMap m, String key, String fallback) throws ConfigException {
     String text = m.string(key, fallback);
-    Path p = Path.of(text);
+    Path p;
+    try {
+      p = Path.of(text);
+    } catch (java.nio.file.InvalidPathException e) {
+      throw m.error(m.node(key), m.child(key), "not a path: " + e.getReason());
+    }
     if (!p.isAbsolute()) {
       throw m.error(m.node(key), m.child(key), "'" + text + "' is not an absolute path");
     }

@@ -27,6 +27,8 @@ import org.warehouse.agent.attributes.AttributeLoader;
 import org.warehouse.agent.attributes.AutomaticFacts;
 import org.warehouse.agent.attributes.MergedAttributes;
 import org.warehouse.agent.attributes.SecretStore;
+import org.warehouse.agent.config.ConfigException;
+import org.warehouse.agent.config.HostInputs;
 import org.warehouse.agent.config.Settings;
 import org.warehouse.agent.exec.CommandRunner;
 import org.warehouse.agent.render.AtomicFileWriter;
@@ -110,12 +112,27 @@ public final class HostPlanFactory implements PlanFactory {
     return out;
   }
 
+  /**
+   * Everything that can be invalid on this host, checked before anything changes: the files
+   * agent.yml names (keyrings), the attributes, the secrets, every render. {@code check-config} and
+   * every run ({@link #build}) go through this one method, so they accept and refuse the same.
+   */
+  public List<Map.Entry<Settings.ConfigFile, RenderedFile>> validate(Settings s)
+      throws PlanException {
+    try {
+      HostInputs.check(s);
+    } catch (ConfigException e) {
+      throw new PlanException(e.getMessage(), e);
+    }
+    return render(s, attributes(s));
+  }
+
   @Override
   public Plan build(Settings s) throws PlanException {
     List<Resource> resources = new ArrayList<>();
     Map<String, Set<String>> subscriptions = new LinkedHashMap<>();
     // Everything that can be invalid is read and rendered before any resource runs.
-    List<Map.Entry<Settings.ConfigFile, RenderedFile>> files = render(s, attributes(s));
+    List<Map.Entry<Settings.ConfigFile, RenderedFile>> files = validate(s);
     if (!s.repositories().isEmpty()) {
       addApt(s, resources);
     }

@@ -1,33 +1,48 @@
 package org.warehouse.agent.render;
 
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Comparator;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
 
 /**
  * A rendered config file: the bytes to write (secrets resolved) and the text to show (secrets as
- * {@code <secret:NAME>}). {@link #toString()} never shows the content.
+ * {@code <secret:NAME>}). Secrets are redacted by value: wherever a secret's value (this render's,
+ * or the one the file on disk holds under the same key) appears in what is shown, in any line and
+ * in any form, it is masked. {@link #toString()} never shows the content.
  */
 public final class RenderedFile {
   private final byte[] content;
   private final String redactedText;
   private final List<RenderedLine> lines;
+  private final SecretMask mask = new SecretMask();
 
   RenderedFile(List<RenderedLine> lines) {
     this.lines = List.copyOf(lines);
     StringBuilder text = new StringBuilder();
-    StringBuilder shown = new StringBuilder();
     for (RenderedLine l : lines) {
       text.append(l.text()).append('\n');
-      shown.append(l.shown()).append('\n');
+      if (l.hasSecret()) {
+        mask.add(l.raw(), "<secret:" + l.secretName() + ">");
+      }
     }
     this.content = text.toString().getBytes(StandardCharsets.UTF_8);
-    this.redactedText = shown.toString();
+    this.redactedText = shown(mask);
+  }
+
+  // Each line as shown, with the values `values` knows masked in what is not the secret itself.
+  String shown(SecretMask values) {
+    StringBuilder shown = new StringBuilder();
+    for (RenderedLine l : lines) {
+      if (l.hasSecret()) {
+        shown.append(values.apply(l.lead())).append("<secret:").append(l.secretName()).append('>');
+      } else {
+        shown.append(values.apply(l.text()));
+      }
+      shown.append('\n');
+    }
+    return shown.toString();
   }
 
   /** The bytes to write to the file; they may hold secret values: never log or print them. */
@@ -45,6 +60,16 @@ public final class RenderedFile {
     return redactedText;
   }
 
+  /**
+   * As {@link #redactedText()}, with the secret values that {@code existing} (the file on disk)
+   * holds masked too: what to show beside {@link #redact(byte[])}.
+   */
+  public String redactedText(byte[] existing) {
+    return existing == null || contentEquals(existing)
+        ? redactedText
+        : shown(PreviousRedaction.of(this, existing).mask());
+  }
+
   /** The names of the secrets this render holds. */
   public Set<String> secretNames() {
     Set<String> names = new TreeSet<>();
@@ -56,83 +81,37 @@ public final class RenderedFile {
     return names;
   }
 
+  List<RenderedLine> lines() {
+    return lines;
+  }
+
+  SecretMask mask() {
+    return mask;
+  }
+
   /**
-   * The text of {@code existing} (e.g. the file now on disk, written by an earlier render) with the
-   * secrets this render knows of masked, fit to show beside {@link #redactedText()}:
+   * The text of {@code existing} (e.g. the file now on disk, written by an earlier render or by
+   * hand) with every secret masked, fit to show beside {@link #redactedText()}:
    *
    * <ul>
-   *   <li>a line equal to one of this render's secret lines is shown as that line is shown;
-   *   <li>a line that starts like a secret line (same indentation and key, or a list item at the
-   *       same indentation) and is not a line of this render is shown as {@code key: <secret:NAME
-   *       (old value)>}: it most likely holds the secret's previous value;
-   *   <li>any other occurrence of a secret value, raw or as written, becomes {@code <secret:NAME>}.
+   *   <li>the value the file holds where this render writes a secret (found by parsing it as YAML),
+   *       on every line it spans, is shown as {@code <secret:NAME>} when it is the current value
+   *       and {@code <secret:NAME (old value)>} when it is another;
+   *   <li>that old value, and this render's, are masked wherever else they appear, raw, quoted or
+   *       line by line;
+   *   <li>a file that is not YAML: a line that starts like a secret line (same indentation and key,
+   *       or a list item at the same indentation) and is not a line of this render is shown as
+   *       {@code key: <secret:NAME (old value)>}, and so are the more indented lines after it.
    * </ul>
    *
    * A previous secret value elsewhere, under a key that no longer holds a secret, cannot be
    * recognised.
    */
   public String redact(byte[] existing) {
-    String text = new String(existing, StandardCharsets.UTF_8);
-    List<RenderedLine> secretLines = new ArrayList<>();
-    Set<String> renderedLines = new HashSet<>();
-    for (RenderedLine l : lines) {
-      renderedLines.add(l.text());
-      if (l.hasSecret() && l.secretValue() != null) {
-        secretLines.add(l);
-      }
+    if (contentEquals(existing)) {
+      return redactedText;
     }
-    if (secretLines.isEmpty()) {
-      return text;
-    }
-    // Longest values first, so that a value containing another is masked whole.
-    List<RenderedLine> byLength = new ArrayList<>(secretLines);
-    byLength.sort(Comparator.comparingInt((RenderedLine l) -> -l.secretValue().length()));
-    StringBuilder out = new StringBuilder();
-    int start = 0;
-    while (start < text.length()) {
-      int nl = text.indexOf('\n', start);
-      String line = text.substring(start, nl < 0 ? text.length() : nl);
-      out.append(maskLine(line, secretLines, byLength, renderedLines));
-      if (nl >= 0) {
-        out.append('\n');
-      }
-      start = nl < 0 ? text.length() : nl + 1;
-    }
-    return out.toString();
-  }
-
-  private static String maskLine(
-      String line,
-      List<RenderedLine> secretLines,
-      List<RenderedLine> byLength,
-      Set<String> renderedLines) {
-    for (RenderedLine l : secretLines) {
-      if (line.equals(l.text())) {
-        return l.shown();
-      }
-    }
-    if (!renderedLines.contains(line)) {
-      for (RenderedLine l : secretLines) {
-        String lead = l.lead();
-        if (!lead.strip().equals(":") && line.startsWith(lead)) {
-          return lead + "<secret:" + l.secretName() + " (old value)>";
-        }
-      }
-    }
-    String masked = line;
-    for (RenderedLine l : byLength) {
-      String quoted = l.secretValue();
-      String inner = quoted.substring(1, quoted.length() - 1);
-      String mark = "<secret:" + l.secretName() + ">";
-      masked = masked.replace(quoted, mark);
-      if (!inner.isEmpty()) {
-        masked = masked.replace(inner, mark);
-      }
-      if (!l.raw().isEmpty()) {
-        masked = masked.replace(l.raw(), mark);
-      }
-    }
-    return masked;
+    return PreviousRedaction.of(this, existing).text();
   }
 
   @Override

@@ -1,14 +1,22 @@
 package org.warehouse.agent.render;
 
+import java.util.List;
+
 /**
  * One line of a render: the text to write, the text to show, and for a line holding a secret its
- * name, the text before the value, and the value as written (quoted) and raw, so that an old file's
- * secret can be masked for a diff.
+ * name, the text before the value, the value as written (quoted) and raw, and the value's place in
+ * the tree (keys and {@code [i]} indexes), so that an old file's secret can be found and masked.
  */
 record RenderedLine(
-    String text, String shown, String secretName, String lead, String secretValue, String raw) {
+    String text,
+    String shown,
+    String secretName,
+    String lead,
+    String secretValue,
+    String raw,
+    List<String> path) {
   static RenderedLine plain(String text) {
-    return new RenderedLine(text, text, null, null, null, null);
+    return new RenderedLine(text, text, null, null, null, null, null);
   }
 
   boolean hasSecret() {
@@ -23,6 +31,7 @@ record RenderedLine(
         secretName,
         lead == null ? null : newLead + lead.substring(oldLeadLength),
         secretValue,
-        raw);
+        raw,
+        path);
   }
 }

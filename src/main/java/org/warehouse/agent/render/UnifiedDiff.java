@@ -8,7 +8,8 @@ import java.util.List;
  *
  * <p>Use {@link #of(String, byte[], RenderedFile)}: it shows the file now on disk with the render's
  * secrets masked against the render's redacted text, so a diff never holds a secret value the
- * render knows of.
+ * render knows of, nor the value the file on disk holds where the render writes a secret (a
+ * multi-line one included).
  */
 public final class UnifiedDiff {
   /** Lines of context around each change, as {@code diff -u}. */
@@ -25,9 +26,16 @@ public final class UnifiedDiff {
     if (desired.contentEquals(current)) {
       return "";
     }
-    String oldText = current == null ? "" : desired.redact(current);
+    String oldText = "";
+    String newText = desired.redactedText();
+    if (current != null) {
+      // Both sides masked with every value, the render's and those the file on disk holds.
+      PreviousRedaction previous = PreviousRedaction.of(desired, current);
+      oldText = previous.text();
+      newText = desired.shown(previous.mask());
+    }
     String oldLabel = current == null ? "/dev/null" : path + " (current)";
-    String diff = diff(oldLabel, oldText, path + " (rendered)", desired.redactedText(), CONTEXT);
+    String diff = diff(oldLabel, oldText, path + " (rendered)", newText, CONTEXT);
     if (diff.isEmpty()) {
       return "# " + path + ": content differs only in redacted secret values\n";
     }

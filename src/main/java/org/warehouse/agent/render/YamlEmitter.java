@@ -115,11 +115,12 @@ final class YamlEmitter {
     if (v instanceof SecretRef ref) {
       String shown = lead + ref;
       if (secrets == null) {
-        lines.add(new RenderedLine(shown, shown, ref.name(), lead, null, null));
+        lines.add(new RenderedLine(shown, shown, ref.name(), lead, null, null, List.copyOf(path)));
       } else {
         String raw = secrets.resolve(ref);
         String value = YamlScalars.quote(raw);
-        lines.add(new RenderedLine(lead + value, shown, ref.name(), lead, value, raw));
+        lines.add(
+            new RenderedLine(lead + value, shown, ref.name(), lead, value, raw, List.copyOf(path)));
       }
       return;
     }

@@ -61,7 +61,9 @@ class SecretStoreTest {
             "secret 'db' ("
                 + p
                 + "): mode 0644 lets group or others access it; a secret file must be mode 0600"
-                + " or 0400")
+                + " or 0400 (fix: chmod go= "
+                + p
+                + ")")
         .satisfies(e -> assertThat(e.toString()).doesNotContain(VALUE));
   }
 
@@ -69,13 +71,16 @@ class SecretStoreTest {
   void refusesFilesNotOwnedByRoot() throws IOException {
     assumeTrue(isRoot(), "chown needs root");
     Path p = secret("db", VALUE, "rw-------");
-    Files.setAttribute(p, "unix:uid", 1000);
+    Files.setAttribute(p, "unix:uid", 65534);
     assertThatThrownBy(
             () -> SecretStore.fromEnvironment(Map.of(), secrets).resolve(new SecretRef("db")))
         .hasMessage(
-            "secret 'db' ("
+            "secret 'db': "
                 + p
-                + "): owned by uid 1000; a secret file must be owned by root (uid 0)");
+                + ": untrusted input: "
+                + p
+                + " is owned by nobody, uid 65534, not root; fix: chown root "
+                + p);
   }
 
   @Test
@@ -88,7 +93,12 @@ class SecretStoreTest {
         .hasMessageContaining("not a regular file (symbolic links are refused)");
     Files.setPosixFilePermissions(secrets, PosixFilePermissions.fromString("rwxrwxrwx"));
     assertThatThrownBy(() -> store.resolve(new SecretRef("real")))
-        .hasMessageContaining("has mode 0777 and is writable by group or others");
+        .hasMessageContaining(
+            "untrusted input: directory "
+                + secrets
+                + " is writable by group or others (mode 0777)"
+                + "; fix: chmod go-w "
+                + secrets);
   }
 
   @Test
