@@ -58,7 +58,7 @@ public final class SoakDriver {
       Sandbox s = host.sandbox();
       List<Path> published = new ArrayList<>();
       Instant t = Instant.now();
-      published.add(host.buildWarehouse("18.11.0000"));
+      published.addAll(release(host, "18.11.0000", PackageKind.GOOD));
       host.publish(published.toArray(Path[]::new));
       log.add(new Release("18.11.0000", PackageKind.GOOD, t, Instant.now()));
       BenchDaemon daemon =
@@ -90,9 +90,11 @@ public final class SoakDriver {
                   ? PackageKind.GOOD
                   : dice < 0.55
                       ? PackageKind.SLOW
-                      : dice < 0.78 ? PackageKind.CRASH : PackageKind.UNHEALTHY;
+                      : dice < 0.70
+                          ? PackageKind.CRASH
+                          : dice < 0.85 ? PackageKind.UNHEALTHY : PackageKind.POSTINST_FAILS;
           String version = String.format("18.11.%04d", n);
-          published.add(release(host, version, kind));
+          published.addAll(release(host, version, kind));
           Instant begin = Instant.now();
           host.publish(published.toArray(Path[]::new));
           log.add(new Release(version, kind, begin, Instant.now()));
@@ -104,7 +106,7 @@ public final class SoakDriver {
       }
       // The fix that ends every soak: a newer good version, which every host must end on.
       String last = String.format("18.11.%04d", n + 1);
-      published.add(release(host, last, PackageKind.GOOD));
+      published.addAll(release(host, last, PackageKind.GOOD));
       Instant begin = Instant.now();
       host.publish(published.toArray(Path[]::new));
       log.add(new Release(last, PackageKind.GOOD, begin, Instant.now()));
@@ -141,10 +143,30 @@ public final class SoakDriver {
     System.exit(problems.isEmpty() ? 0 : 1);
   }
 
-  private static Path release(SandboxHost host, String version, PackageKind kind) {
-    PackageBuilder b = PackageBuilder.warehouse(version).kind(kind);
+  /**
+   * A release as a set: warehouse and warehouse-common of one source, warehouse needing its sibling
+   * exactly; every third also pulls in a library of another source. POSTINST_FAILS breaks the
+   * sibling's postinst, the other kinds warehouse-web.
+   */
+  private static List<Path> release(SandboxHost host, String version, PackageKind kind) {
+    int n = Integer.parseInt(version.substring(version.lastIndexOf('.') + 1));
+    String lib = "libsoak" + (n % 3 == 0 ? n : 0);
+    List<Path> debs = new ArrayList<>();
+    PackageBuilder web =
+        PackageBuilder.warehouse(version)
+            .source("warehouse")
+            .kind(kind == PackageKind.POSTINST_FAILS ? PackageKind.GOOD : kind)
+            .depends("warehouse-common (= " + version + ")");
     // SLOW: opens its port 3 s after start, well within health_timeout (10 s): a good release.
-    return (kind == PackageKind.SLOW ? b.seconds(3) : b).buildInto(host.debsDir());
+    debs.add((kind == PackageKind.SLOW ? web.seconds(3) : web).buildInto(host.debsDir()));
+    debs.add(
+        PackageBuilder.sibling("warehouse-common", version)
+            .source("warehouse")
+            .kind(kind == PackageKind.POSTINST_FAILS ? kind : PackageKind.GOOD)
+            .depends(lib + " (>= 1.0)")
+            .buildInto(host.debsDir()));
+    debs.add(PackageBuilder.unrelated(lib, "1.0").buildInto(host.debsDir()));
+    return debs;
   }
 
   private static List<RunReport> readRuns(Sandbox s) {
@@ -287,7 +309,20 @@ public final class SoakDriver {
           }
         }
         default -> {
-          if (run.failed() && publishDuringRun) {
+          // A set whose sibling's postinst fails: the install fails, the old set is restored in
+          // the same run and the version quarantined: a rollback by another road.
+          Optional<Release> failedInstall =
+              seen.stream()
+                  .filter(
+                      r ->
+                          r.kind() == PackageKind.POSTINST_FAILS
+                              && text.contains("restored ")
+                              && text.contains(r.version() + " quarantined"))
+                  .findFirst();
+          if ("failed".equals(pkg.status()) && failedInstall.isPresent()) {
+            rolledBack++;
+            rollbacks.merge(failedInstall.get().version(), 1, Integer::sum);
+          } else if (run.failed() && publishDuringRun) {
             transientFailures++;
           } else {
             problems.add("run " + run.runId() + ": package " + pkg.status() + ": " + text);
