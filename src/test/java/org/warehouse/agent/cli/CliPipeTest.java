@@ -2,11 +2,13 @@ package org.warehouse.agent.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.warehouse.agent.converge.RunLockTest;
 
 /**
  * Every command as a real process writing into a pipe (see {@link AgentProcess}): the output a
@@ -82,6 +84,32 @@ class CliPipeTest {
     AgentProcess.Result json = agent("status", "--json", "--config", yml.toString());
     assertThat(json.exit()).as(json.err()).isZero();
     assertThat(json.out()).contains("\"last_run\"").contains("\"quarantined\"");
+  }
+
+  @Test
+  void convergeExits75WhileAnAgentWithAnotherRunDirHoldsTheStateDirsLock() throws Exception {
+    Path lock = dir.resolve("state/run.lock");
+    Process holder =
+        new ProcessBuilder(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-cp",
+                System.getProperty("java.class.path"),
+                RunLockTest.LockHolder.class.getName(),
+                lock.toString())
+            .redirectErrorStream(true)
+            .start();
+    try {
+      assertThat(new String(holder.getInputStream().readNBytes(7), StandardCharsets.UTF_8))
+          .isEqualTo("locked\n");
+      Files.writeString(yml, Files.readString(yml) + "lock_timeout: 1s\n");
+      AgentProcess.Result r = agent("converge", "--now", "--config", yml.toString());
+      assertThat(r.exit()).as(r.err()).isEqualTo(ExitCodes.LOCK_BUSY);
+      assertThat(r.err())
+          .contains("another converge holds the run lock " + lock + " (pid " + holder.pid() + ")");
+      assertThat(target).doesNotExist();
+    } finally {
+      holder.destroyForcibly().waitFor();
+    }
   }
 
   @Test
