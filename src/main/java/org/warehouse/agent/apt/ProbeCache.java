@@ -7,6 +7,7 @@ import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
+import org.warehouse.agent.state.DamagedState;
 import org.warehouse.agent.state.JsonTree;
 import org.warehouse.agent.state.StateFiles;
 
@@ -18,16 +19,17 @@ public final class ProbeCache {
     this.dir = stateDir.resolve("repositories");
   }
 
+  /** What the last refresh saw; none when never refreshed or the file is damaged (a warning). */
   public Optional<ProbeState> load(String repository) {
+    Path file = file(repository);
     try {
-      Map<String, Object> m =
-          JsonTree.readObject(Files.readAllBytes(file(repository)), "probe cache");
+      Map<String, Object> m = JsonTree.readObject(Files.readAllBytes(file), "probe cache");
       return Optional.of(
           new ProbeState(
-              JsonTree.string(m, "uri"),
-              JsonTree.string(m, "etag"),
-              JsonTree.string(m, "lastModified"),
-              JsonTree.string(m, "sha256"),
+              JsonTree.requiredText(m, "uri"),
+              text(m, "etag"),
+              text(m, "lastModified"),
+              text(m, "sha256"),
               JsonTree.instant(m, "refreshedAt"),
               JsonTree.instant(m, "date"),
               JsonTree.instant(m, "validUntil")));
@@ -35,8 +37,14 @@ public final class ProbeCache {
       return Optional.empty();
     } catch (IOException e) {
       // A damaged cache only costs one apt-get update; never a reason to fail the run.
+      DamagedState.warn(file, e, "the repository is refreshed");
       return Optional.empty();
     }
+  }
+
+  // A text that may be absent (a server without ETag); another type is damage.
+  private static String text(Map<String, Object> m, String key) throws IOException {
+    return m.get(key) == null ? null : JsonTree.requiredText(m, key);
   }
 
   public void save(String repository, ProbeState state) throws IOException {

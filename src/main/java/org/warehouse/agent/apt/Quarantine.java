@@ -12,6 +12,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import org.warehouse.agent.state.DamagedState;
 import org.warehouse.agent.state.JsonTree;
 import org.warehouse.agent.state.StateFiles;
 import org.warehouse.agent.version.DebianVersion;
@@ -63,6 +64,8 @@ public final class Quarantine {
       bytes = Files.readAllBytes(file());
     } catch (NoSuchFileException e) {
       return List.of();
+    } catch (IOException e) {
+      throw new IOException(file() + " is unreadable (" + e + "), so installs wait", e);
     }
     List<Entry> out = new ArrayList<>();
     try {
@@ -85,8 +88,13 @@ public final class Quarantine {
                 Instant.parse(text(n, "time"))));
       }
     } catch (IOException | InvalidVersionException | DateTimeParseException e) {
+      // Failing closed: an entry that cannot be read may be the version that broke the services.
       throw new IOException(
-          file() + " is damaged (" + e.getMessage() + "); repair or remove it", e);
+          file()
+              + " is damaged ("
+              + DamagedState.problem(e)
+              + "), so installs wait; repair or remove it",
+          e);
     }
     return out;
   }

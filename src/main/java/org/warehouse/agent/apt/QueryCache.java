@@ -21,6 +21,7 @@ import java.util.Set;
 import org.warehouse.agent.exec.Command;
 import org.warehouse.agent.exec.CommandResult;
 import org.warehouse.agent.exec.CommandRunner;
+import org.warehouse.agent.state.DamagedState;
 import org.warehouse.agent.state.JsonTree;
 import org.warehouse.agent.state.StateFiles;
 
@@ -105,22 +106,29 @@ public final class QueryCache implements CommandRunner {
   }
 
   private Map<String, Entry> load() {
+    Map<String, Entry> m = new HashMap<>();
     try {
-      Map<String, Entry> m = new HashMap<>();
       for (Map.Entry<String, Object> e :
           JsonTree.readObject(Files.readAllBytes(file), FILE).entrySet()) {
         Map<String, Object> v = JsonTree.object(e.getValue(), e.getKey());
+        if (!(v.get("exitCode") instanceof Number code)) {
+          throw new IOException("\"exitCode\" of an answer is not a number");
+        }
         m.put(
             e.getKey(),
             new Entry(
-                JsonTree.string(v, "fingerprint"),
-                (int) JsonTree.number(v, "exitCode"),
-                JsonTree.string(v, "stdout"),
-                JsonTree.string(v, "stderr")));
+                JsonTree.requiredText(v, "fingerprint"),
+                code.intValue(),
+                JsonTree.requiredText(v, "stdout"),
+                JsonTree.requiredText(v, "stderr")));
       }
       return m;
-    } catch (IOException | RuntimeException e) {
-      return new HashMap<>(); // missing or damaged: a cold cache, never a failed run
+    } catch (NoSuchFileException e) {
+      return m;
+    } catch (IOException e) {
+      // A cold cache, never a failed run: the queries run again and rewrite the file.
+      DamagedState.warn(file, e, "the queries run again");
+      return new HashMap<>();
     }
   }
 

@@ -46,11 +46,20 @@ public final class Main implements Runnable {
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
   public static void main(String[] args) {
-    System.exit(
-        run(
-            args,
-            new PrintWriter(new OutputStreamWriter(System.out, StandardCharsets.UTF_8), true),
-            new PrintWriter(new OutputStreamWriter(System.err, StandardCharsets.UTF_8), true)));
+    PrintWriter out =
+        new PrintWriter(new OutputStreamWriter(System.out, StandardCharsets.UTF_8), true);
+    PrintWriter err =
+        new PrintWriter(new OutputStreamWriter(System.err, StandardCharsets.UTF_8), true);
+    int code;
+    try {
+      code = run(args, out, err);
+    } finally {
+      // Auto-flush acts on println only: what a command print()s last (a rendered file, a diff)
+      // stays in the writer's buffer, and System.exit does not flush it.
+      out.flush();
+      err.flush();
+    }
+    System.exit(code);
   }
 
   /** Runs the CLI with the given output streams and returns the exit code; for tests too. */

@@ -125,8 +125,7 @@ final class QuarantineCommand implements Runnable {
       Settings settings = config.load();
       Quarantine q = new Quarantine(settings.stateDir(), Clock.systemUTC());
       // Under the run lock: a converge in progress may be adding to the same file.
-      try (RunLock lock =
-          RunLock.acquire(settings.runDir().resolve("run.lock"), settings.lockTimeout())) {
+      try (RunLock lock = RunLock.acquire(RunLock.file(settings), settings.lockTimeout())) {
         if (q.clear(name, version)) {
           out.println(
               "cleared "

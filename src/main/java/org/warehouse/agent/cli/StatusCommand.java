@@ -2,8 +2,10 @@ package org.warehouse.agent.cli;
 
 import java.io.IOException;
 import java.io.PrintWriter;
+import java.nio.file.Files;
 import java.time.Clock;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -40,10 +42,19 @@ final class StatusCommand implements Callable<Integer> {
   public Integer call() throws IOException, ConfigException {
     PrintWriter out = spec.commandLine().getOut();
     Settings settings = config.load();
-    Optional<RunReport> last = new RunHistory(settings.stateDir(), settings.historyLimit()).last();
+    RunHistory history = new RunHistory(settings.stateDir(), settings.historyLimit());
+    // A damaged last-run.json was a warning on stderr (RunHistory); shown here as unknown.
+    Optional<RunReport> last = history.last();
+    boolean lastDamaged = last.isEmpty() && Files.exists(history.lastRunFile());
     Optional<DaemonStatus> daemon = daemonStatus(settings);
-    List<Quarantine.Entry> quarantined =
-        new Quarantine(settings.stateDir(), Clock.systemUTC()).list();
+    List<Quarantine.Entry> quarantined = List.of();
+    String quarantineDamage = null;
+    try {
+      quarantined = new Quarantine(settings.stateDir(), Clock.systemUTC()).list();
+    } catch (IOException e) {
+      quarantineDamage = e.getMessage();
+      spec.commandLine().getErr().println("agent: warning: " + quarantineDamage);
+    }
     Optional<Maintenance.Disabled> disabled = disabled(settings);
     if (json) {
       Map<String, Object> doc = new LinkedHashMap<>();
@@ -53,8 +64,21 @@ final class StatusCommand implements Callable<Integer> {
       doc.put("daemon", daemon.orElse(null));
       doc.put("quarantined", quarantined);
       doc.put("disabled", disabled.orElse(null));
+      if (lastDamaged || quarantineDamage != null) {
+        List<String> damaged = new ArrayList<>();
+        if (lastDamaged) {
+          damaged.add(history.lastRunFile().toString());
+        }
+        if (quarantineDamage != null) {
+          damaged.add(quarantineDamage);
+        }
+        doc.put("damaged_state", damaged);
+      }
       out.println(Json.mapper().writeValueAsString(doc));
       return ExitCodes.OK;
+    }
+    if (quarantineDamage != null) {
+      out.println("quarantine:  DAMAGED, installs wait: " + quarantineDamage);
     }
     String nextRun =
         daemon
@@ -67,7 +91,12 @@ final class StatusCommand implements Callable<Integer> {
                         + ")")
             .orElse("unknown (no daemon)");
     if (last.isEmpty()) {
-      out.println("no converge has run yet (state dir " + settings.stateDir() + ")");
+      out.println(
+          lastDamaged
+              ? "last run:    unknown: "
+                  + history.lastRunFile()
+                  + " is damaged (the next run rewrites it)"
+              : "no converge has run yet (state dir " + settings.stateDir() + ")");
       out.printf("next run:    %s%n", nextRun);
       printDisabled(out, disabled);
       printQuarantine(out, quarantined);

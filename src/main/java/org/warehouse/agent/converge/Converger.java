@@ -7,6 +7,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.UUID;
+import java.util.logging.Logger;
 import org.warehouse.agent.config.Settings;
 
 /**
@@ -27,7 +28,7 @@ public final class Converger {
   }
 
   public Path lockFile() {
-    return settings.runDir().resolve("run.lock");
+    return RunLock.file(settings);
   }
 
   /**
@@ -54,17 +55,40 @@ public final class Converger {
         RunReport failed = invalidInput(trigger, whyRun, start, e.getMessage());
         listener.runFinished(failed);
         if (!whyRun) {
-          history.record(failed);
+          record(history, failed);
         }
         throw e;
       }
       RunReport report =
           new Runner(settings.resourceTimeout(), listener, clock, stop)
               .run(plan, !whyRun, trigger, start);
-      if (!whyRun) {
-        history.record(report);
-      }
+      return whyRun ? report : record(history, report);
+    }
+  }
+
+  /**
+   * Records {@code report}, best effort: a full disk or a read-only state_dir must not turn a run
+   * that changed the host (or rolled it back) into an exception that hides what it did. The report
+   * returned says the record is missing, and so does a warning.
+   */
+  private static RunReport record(RunHistory history, RunReport report) {
+    try {
+      history.record(report);
       return report;
+    } catch (IOException e) {
+      String note = "the run was not recorded: " + e.getMessage();
+      Logger.getLogger(Converger.class.getName()).warning(note);
+      return new RunReport(
+          report.runId(),
+          report.trigger(),
+          report.whyRun(),
+          report.start(),
+          report.end(),
+          report.durationMs(),
+          report.result(),
+          report.resources(),
+          report.notifications(),
+          report.error().isEmpty() ? note : report.error() + "; " + note);
     }
   }
 

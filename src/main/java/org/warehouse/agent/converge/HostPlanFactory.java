@@ -218,9 +218,24 @@ public final class HostPlanFactory implements PlanFactory {
 
   /**
    * One backup directory per target: /opt/warehouse/etc/config.yml -> opt_warehouse_etc_config.yml.
+   * One-to-one: '/' becomes '_', and a '_' or '%' of the path is %-escaped (%5F, %25), so that
+   * /a/b_c/x.yml (a_b%5Fc_x.yml) and /a_b/c/x.yml (a%5Fb_c_x.yml) never share a directory. Paths
+   * without '_' or '%' keep the name earlier versions gave them; other backups of earlier versions
+   * stay where they were (only the run that wrote a backup reads it).
    */
   static String backupName(Path target) {
-    return target.toString().substring(1).replace('/', '_');
+    String path = target.toString().substring(1);
+    StringBuilder name = new StringBuilder(path.length() + 8);
+    for (int i = 0; i < path.length(); i++) {
+      char c = path.charAt(i);
+      switch (c) {
+        case '/' -> name.append('_');
+        case '_' -> name.append("%5F");
+        case '%' -> name.append("%25");
+        default -> name.append(c);
+      }
+    }
+    return name.toString();
   }
 
   // An unreadable last-run.json counts as a failed run: one extra apt-get update, never a

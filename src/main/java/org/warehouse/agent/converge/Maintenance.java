@@ -1,6 +1,5 @@
 package org.warehouse.agent.converge;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -9,6 +8,7 @@ import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
+import org.warehouse.agent.state.DamagedState;
 import org.warehouse.agent.state.JsonTree;
 import org.warehouse.agent.state.StateFiles;
 
@@ -48,8 +48,8 @@ public final class Maintenance {
   /**
    * Whether converges are disabled now.
    *
-   * @throws IOException when the file exists but cannot be read; callers treat that as disabled,
-   *     since an operator asked for something there
+   * @throws IOException naming the file when it exists but cannot be read or is not a whole record;
+   *     every caller treats that as disabled, since an operator asked for something there
    */
   public Optional<Disabled> current() throws IOException {
     byte[] bytes;
@@ -57,25 +57,20 @@ public final class Maintenance {
       bytes = Files.readAllBytes(file);
     } catch (NoSuchFileException e) {
       return Optional.empty();
+    } catch (IOException e) {
+      throw new IOException(file + " is unreadable (" + e + "); 'agent enable' removes it", e);
     }
     try {
-      Object json = JsonTree.read(bytes);
-      Disabled d = null;
-      if (json instanceof Map<?, ?>) {
-        Map<String, Object> m = JsonTree.object(json, FILE);
-        d =
-            new Disabled(
-                JsonTree.string(m, "reason"),
-                JsonTree.string(m, "by"),
-                JsonTree.instant(m, "since"));
-      }
-      if (d == null || d.reason() == null || d.since() == null) {
-        throw new IOException(file + " is not a maintenance record; remove it with 'agent enable'");
-      }
-      return Optional.of(d);
-    } catch (JsonProcessingException e) {
+      Map<String, Object> m = JsonTree.readObject(bytes, "the record");
+      String by = JsonTree.optionalText(m, "by");
+      return Optional.of(
+          new Disabled(
+              JsonTree.requiredText(m, "reason"),
+              by.isEmpty() ? "unknown" : by,
+              JsonTree.requiredInstant(m, "since")));
+    } catch (IOException e) {
       throw new IOException(
-          file + " is unreadable (" + e.getOriginalMessage() + "); 'agent enable' removes it", e);
+          file + " is unreadable (" + DamagedState.problem(e) + "); 'agent enable' removes it", e);
     }
   }
 

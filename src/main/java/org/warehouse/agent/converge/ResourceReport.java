@@ -1,5 +1,6 @@
 package org.warehouse.agent.converge;
 
+import java.io.IOException;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.warehouse.agent.state.JsonTree;
@@ -18,6 +19,14 @@ public record ResourceReport(
     String detail,
     String error,
     long durationMs) {
+
+  public ResourceReport {
+    // Texts are never null, so that no reader (status, a client) trips over one.
+    before = before == null ? "" : before;
+    after = after == null ? "" : after;
+    detail = detail == null ? "" : detail;
+    error = error == null ? "" : error;
+  }
 
   public boolean failed() {
     return "failed".equals(status)
@@ -57,15 +66,15 @@ public record ResourceReport(
     return m;
   }
 
-  /** The report {@link #toJson()} wrote. */
-  public static ResourceReport fromJson(Map<String, Object> m) {
+  /** The report {@link #toJson()} wrote; no ID or status is an IOException, other texts "". */
+  public static ResourceReport fromJson(Map<String, Object> m) throws IOException {
     return new ResourceReport(
-        JsonTree.string(m, "id"),
-        JsonTree.string(m, "status"),
-        JsonTree.string(m, "before"),
-        JsonTree.string(m, "after"),
-        JsonTree.string(m, "detail"),
-        JsonTree.string(m, "error"),
+        JsonTree.requiredText(m, "id"),
+        JsonTree.requiredText(m, "status"),
+        JsonTree.optionalText(m, "before"),
+        JsonTree.optionalText(m, "after"),
+        JsonTree.optionalText(m, "detail"),
+        JsonTree.optionalText(m, "error"),
         JsonTree.number(m, "durationMs"));
   }
 }

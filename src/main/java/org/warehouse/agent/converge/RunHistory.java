@@ -11,6 +11,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import org.warehouse.agent.state.DamagedState;
 import org.warehouse.agent.state.JsonTree;
 import org.warehouse.agent.state.StateFiles;
 
@@ -30,48 +31,86 @@ public final class RunHistory {
     return stateDir.resolve("last-run.json");
   }
 
-  /** Records {@code report} as the last run and in the history; prunes the oldest beyond limit. */
+  /**
+   * Records {@code report} as the last run and in the history; prunes the oldest beyond limit.
+   * last-run.json first (status and the next run read it), then the history, each tried even when
+   * the other failed.
+   *
+   * @throws IOException naming what was not written (the file, and why)
+   */
   public void record(RunReport report) throws IOException {
-    StateFiles.ensureDir(stateDir);
-    Path history = StateFiles.ensureDir(stateDir.resolve("history"));
     byte[] json = JsonTree.write(report.toJson());
-    StateFiles.writeAtomically(
-        history.resolve("run-" + STAMP.format(report.start()) + "-" + report.runId() + ".json"),
-        json);
-    StateFiles.writeAtomically(lastRunFile(), json);
-    List<Path> runs = listHistory();
-    for (int i = 0; i < runs.size() - limit; i++) {
-      Files.deleteIfExists(runs.get(i));
+    List<String> failed = new ArrayList<>();
+    try {
+      StateFiles.ensureDir(stateDir);
+      StateFiles.writeAtomically(lastRunFile(), json);
+    } catch (IOException e) {
+      failed.add(lastRunFile() + ": " + e);
+    }
+    Path history = stateDir.resolve("history");
+    try {
+      StateFiles.ensureDir(history);
+      StateFiles.writeAtomically(
+          history.resolve("run-" + STAMP.format(report.start()) + "-" + report.runId() + ".json"),
+          json);
+      List<Path> runs = listHistory();
+      for (int i = 0; i < runs.size() - limit; i++) {
+        Files.deleteIfExists(runs.get(i));
+      }
+    } catch (IOException e) {
+      failed.add(history + ": " + e);
+    }
+    if (!failed.isEmpty()) {
+      throw new IOException(String.join("; ", failed));
     }
   }
 
-  /** The last run's report, if any run was recorded. */
+  /**
+   * The last run's report, if any run was recorded and its file is sound: a damaged or unreadable
+   * last-run.json is a warning naming it, and no last run (the next run rewrites it).
+   */
   public Optional<RunReport> last() throws IOException {
     try {
       return Optional.of(read(lastRunFile()));
     } catch (NoSuchFileException e) {
+      return Optional.empty();
+    } catch (IOException e) {
+      DamagedState.warn(lastRunFile(), e.getCause() == null ? e : e.getCause(), "no last run");
       return Optional.empty();
     }
   }
 
   /**
    * Whether the last recorded run failed (false when none was recorded). Reads only its result:
-   * converting the whole report (its instants, every resource) was ~5 ms of a cold converge.
+   * converting the whole report (its instants, every resource) was ~5 ms of a cold converge. A
+   * damaged last-run.json counts as a failed run: one extra apt-get update, never a failed run.
    */
   public boolean lastFailed() throws IOException {
     byte[] json;
     try {
       json = Files.readAllBytes(lastRunFile());
+      Map<String, Object> m = JsonTree.readObject(json, "the last run");
+      return RunResult.FAILED.label().equals(JsonTree.requiredText(m, "result"));
     } catch (NoSuchFileException e) {
       return false;
+    } catch (IOException e) {
+      DamagedState.warn(lastRunFile(), e, "counted as a failed run");
+      return true;
     }
-    Map<String, Object> m = JsonTree.readObject(json, lastRunFile().toString());
-    return RunResult.FAILED.label().equals(JsonTree.string(m, "result"));
   }
 
-  /** One report file of this history (last-run.json or a history file). */
+  /**
+   * One report file of this history (last-run.json or a history file).
+   *
+   * @throws IOException naming {@code file} when it cannot be read or is not a whole report
+   */
   public static RunReport read(Path file) throws IOException {
-    return RunReport.fromJson(JsonTree.readObject(Files.readAllBytes(file), file.toString()));
+    byte[] bytes = Files.readAllBytes(file);
+    try {
+      return RunReport.fromJson(JsonTree.readObject(bytes, "the report"));
+    } catch (IOException e) {
+      throw new IOException(file + " is damaged (" + DamagedState.problem(e) + ")", e);
+    }
   }
 
   /** History files, oldest first (names sort by time). */

@@ -11,13 +11,18 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
+import org.warehouse.agent.config.Settings;
 
 /**
- * The host-wide converge lock: an fcntl lock on a file under the run directory, so at most one
- * converge runs per host whether it comes from the daemon, a shell or a timer. The holder writes
- * its PID into the file so a waiting process can say who holds it.
+ * The host-wide converge lock: an fcntl lock on a file in the state directory ({@link
+ * #file(Settings)}), so at most one converge runs per host whether it comes from the daemon, a
+ * shell or a timer. The holder writes its PID into the file so a waiting process can say who holds
+ * it.
  */
 public final class RunLock implements AutoCloseable {
+  /** The lock file's name. */
+  public static final String FILE = "run.lock";
+
   private static final Duration POLL = Duration.ofMillis(100);
   private final FileChannel channel;
   private final FileLock lock;
@@ -25,6 +30,14 @@ public final class RunLock implements AutoCloseable {
   private RunLock(FileChannel channel, FileLock lock) {
     this.channel = channel;
     this.lock = lock;
+  }
+
+  /**
+   * The lock file of a host's agent: in the state directory, which is what a run guards, so two
+   * agents with different run_dirs over one state_dir still exclude each other.
+   */
+  public static Path file(Settings settings) {
+    return settings.stateDir().resolve(FILE);
   }
 
   /**
@@ -52,9 +65,7 @@ public final class RunLock implements AutoCloseable {
           l = null; // held by this JVM, e.g. the daemon's own run
         }
         if (l != null) {
-          ch.truncate(0);
-          ch.write(ByteBuffer.wrap((ownPid() + "\n").getBytes(StandardCharsets.US_ASCII)), 0);
-          ch.force(false);
+          writePid(ch);
           return new RunLock(ch, l);
         }
         if (System.nanoTime() >= deadline) {
@@ -75,10 +86,26 @@ public final class RunLock implements AutoCloseable {
     }
   }
 
+  // The PID only names the holder for a waiting process: on a full or failing disk the lock is
+  // held all the same, and a run is not refused for want of a few bytes.
+  private static void writePid(FileChannel ch) {
+    try {
+      ch.truncate(0);
+      ch.write(ByteBuffer.wrap((ownPid() + "\n").getBytes(StandardCharsets.US_ASCII)), 0);
+      ch.force(false);
+    } catch (IOException e) {
+      // see above
+    }
+  }
+
   @Override
   public void close() throws IOException {
     try {
       channel.truncate(0);
+    } catch (IOException e) {
+      // A stale PID in an unlocked file names nobody: waiters only read it while it is locked.
+    }
+    try {
       lock.release();
     } finally {
       channel.close();

@@ -22,6 +22,9 @@ public record RunReport(
     String error) {
 
   public RunReport {
+    // Texts are never null, so that no reader (status, metrics, a client) trips over one.
+    trigger = trigger == null ? "" : trigger;
+    error = error == null ? "" : error;
     resources = List.copyOf(resources);
     notifications = List.copyOf(notifications);
   }
@@ -69,19 +72,22 @@ public record RunReport(
     return m;
   }
 
-  /** The report {@link #toJson()} wrote. */
+  /**
+   * The report {@link #toJson()} wrote. What every reader relies on (run ID, result, start, end)
+   * must be there, or this is an IOException; a missing text is "", never null.
+   */
   public static RunReport fromJson(Map<String, Object> m) throws IOException {
     return new RunReport(
-        JsonTree.string(m, "runId"),
-        JsonTree.string(m, "trigger"),
+        JsonTree.requiredText(m, "runId"),
+        JsonTree.optionalText(m, "trigger"),
         JsonTree.bool(m, "whyRun"),
-        JsonTree.instant(m, "start"),
-        JsonTree.instant(m, "end"),
+        JsonTree.requiredInstant(m, "start"),
+        JsonTree.requiredInstant(m, "end"),
         JsonTree.number(m, "durationMs"),
-        JsonTree.string(m, "result"),
+        JsonTree.requiredText(m, "result"),
         resources(m, "resources"),
         resources(m, "notifications"),
-        JsonTree.string(m, "error"));
+        JsonTree.optionalText(m, "error"));
   }
 
   private static List<ResourceReport> resources(Map<String, Object> m, String key)

@@ -80,6 +80,37 @@ public final class JsonTree {
     return v == null ? null : v.toString();
   }
 
+  /** The string under {@code key}; absent, null or another type is an IOException. */
+  public static String requiredText(Map<String, Object> m, String key) throws IOException {
+    if (m.get(key) instanceof String s) {
+      return s;
+    }
+    throw new JsonParseException(null, "\"" + key + "\" is " + describe(m.get(key)));
+  }
+
+  /** The string under {@code key}, "" when absent or null; another type is an IOException. */
+  public static String optionalText(Map<String, Object> m, String key) throws IOException {
+    Object v = m.get(key);
+    return v == null ? "" : requiredText(m, key);
+  }
+
+  /** An ISO-8601 instant that must be there; absent, null or malformed is an IOException. */
+  public static Instant requiredInstant(Map<String, Object> m, String key) throws IOException {
+    Instant i = instant(m, key);
+    if (i == null) {
+      throw new JsonParseException(null, "\"" + key + "\" is missing");
+    }
+    return i;
+  }
+
+  private static String describe(Object v) {
+    if (v == null) {
+      return "missing";
+    }
+    return "not a string but "
+        + (v instanceof Map ? "an object" : v instanceof List ? "a list" : v);
+  }
+
   public static long number(Map<String, Object> m, String key) {
     return m.get(key) instanceof Number n ? n.longValue() : 0;
   }
@@ -93,6 +124,9 @@ public final class JsonTree {
     Object v = m.get(key);
     if (v == null) {
       return null;
+    }
+    if (!(v instanceof String)) {
+      throw new JsonParseException(null, "\"" + key + "\" is not an ISO-8601 instant: " + v);
     }
     try {
       return Instant.parse(v.toString());

@@ -14,7 +14,7 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-class RunLockTest {
+public class RunLockTest {
   @TempDir Path dir;
 
   @Test
