@@ -136,7 +136,10 @@ class DamagedStateFuzzTest {
   @Test
   void probeCache() throws Exception {
     ProbeCache cache = new ProbeCache(state);
-    cache.save("warehouse", new ProbeState("http://apt/dists/x/InRelease", "\"e\"", "d", "ab", T));
+    cache.save(
+        "warehouse",
+        new ProbeState(
+            "http://apt/dists/x/InRelease", "\"e\"", "d", "ab", T, T, T.plusSeconds(86400)));
     fuzz(
         state.resolve("repositories/warehouse.json"),
         file -> cache.load("warehouse").ifPresent(s -> assertThat(s.uri()).isNotNull()));
