@@ -358,4 +358,35 @@ class PackageSetSandboxIT {
         .contains("18.09.09 quarantined")
         .doesNotContain("repaired interrupted dpkg");
   }
+
+  @Test
+  @Order(11)
+  void aRepositoryLostMidUpgradeChangesNothingAndQuarantinesNothing(SandboxHost host)
+      throws Exception {
+    publish(
+        host,
+        debs(
+            host,
+            SplitRelease.of("18.09.07").withoutWorker(),
+            SplitRelease.of("18.09.10").withoutWorker()));
+    // The indexes answer, the packages do not: the set fails to download, before dpkg runs.
+    host.server().setFault(RepositoryServer.Fault.STATUS_500, p -> p.endsWith(".deb"));
+    try {
+      ExecResult run = new AgentInSandbox(host).converge();
+
+      assertThat(run.exitCode()).as(run.toString()).isIn(1, 4);
+      assertThat(run.stdout() + run.stderr())
+          .contains("installing warehouse=18.09.10")
+          .doesNotContain("ROLLBACK FAILED", "18.09.10 quarantined");
+      assertCoherent(host, "18.09.07", false);
+      assertThat(quarantined(host)).doesNotContain("warehouse 18.09.10");
+    } finally {
+      host.server().setFault(RepositoryServer.Fault.NONE);
+    }
+
+    ExecResult again = new AgentInSandbox(host).converge();
+
+    assertThat(again.exitCode()).as(again.toString()).isEqualTo(2);
+    assertCoherent(host, "18.09.10", false);
+  }
 }
