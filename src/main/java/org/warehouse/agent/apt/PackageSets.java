@@ -178,6 +178,25 @@ public final class PackageSets {
     return wrong;
   }
 
+  /**
+   * True when dpkg still has every package of the set's transaction as before it (a download that
+   * failed before dpkg ran): then there is nothing to restore.
+   */
+  public boolean untouched(PlannedSet set) throws AptException, InterruptedException {
+    Map<String, HostPackage> now = dpkg.all();
+    for (PackageChange c : set.transaction().changes()) {
+      HostPackage was = set.before().get(c.name());
+      HostPackage is = now.get(c.name());
+      boolean wasThere = was != null && was.present();
+      boolean isThere = is != null && is.present();
+      if (wasThere != isThere
+          || (isThere && (!is.configured() || !is.version().equals(was.version())))) {
+        return false;
+      }
+    }
+    return true;
+  }
+
   private static void checkRemovals(String name, DebianVersion version, SetPlan plan, Transaction t)
       throws AptException {
     Set<String> dropped = new HashSet<>();

@@ -186,6 +186,13 @@ public final class PackageResource implements Reversible {
     } catch (AptException e) {
       failure = e.getMessage();
     }
+    try {
+      if (sets.untouched(set)) {
+        throw new ResourceException(failure + "; nothing was changed");
+      }
+    } catch (AptException e) {
+      // Cannot tell: restore to be safe.
+    }
     boolean packageFault = failure.contains("dpkg failed") || failure.contains("timed out");
     String quarantineNote = "";
     if (packageFault) {

@@ -43,6 +43,10 @@ final class FakeAptHost implements CommandRunner {
   private final String name;
   private final Path archives;
   String installed;
+
+  /** dpkg's status of the managed package: a failed install leaves it half-configured. */
+  String installedStatus = "ii ";
+
   String failInstallOf;
   boolean failDpkgInstall;
   boolean failAllAptInstalls;
@@ -114,7 +118,9 @@ final class FakeAptHost implements CommandRunner {
                   sb.append(n)
                       .append('\t')
                       .append(v)
-                      .append("\tii \t")
+                      .append('\t')
+                      .append(n.equals(name) ? installedStatus : "ii ")
+                      .append('\t')
                       .append(n.startsWith(name) ? name : n)
                       .append('\t')
                       .append(v)
@@ -125,7 +131,7 @@ final class FakeAptHost implements CommandRunner {
     String v = allInstalled().get(pkg);
     return v == null
         ? result(c, 1, "", "dpkg-query: no packages found matching " + pkg + "\n")
-        : result(c, 0, v + "\tii \tinstall\n", "");
+        : result(c, 0, v + "\t" + (pkg.equals(name) ? installedStatus : "ii ") + "\tinstall\n", "");
   }
 
   /**
@@ -230,9 +236,15 @@ final class FakeAptHost implements CommandRunner {
     }
     String managedTo = target.get(name);
     if (failAllAptInstalls || (managedTo != null && managedTo.equals(failInstallOf))) {
+      if (managedTo != null && managedTo.equals(failInstallOf)) {
+        // dpkg unpacked the new version, its postinst failed.
+        installed = managedTo;
+        installedStatus = "iF ";
+      }
       return result(c, 100, "", "E: Sub-process /usr/bin/dpkg returned an error code (1)\n");
     }
     installed = target.remove(name);
+    installedStatus = "ii ";
     otherInstalled.clear();
     otherInstalled.putAll(target);
     for (String[] d : debs) {
@@ -283,6 +295,7 @@ final class FakeAptHost implements CommandRunner {
         String[] f = info.split("\t", -1);
         if (f[0].equals(name)) {
           installed = f[1];
+          installedStatus = "ii ";
         } else {
           otherInstalled.put(f[0], f[1]);
         }

@@ -210,6 +210,19 @@ class PackageResourceTest {
   }
 
   @Test
+  void anInstallThatFailsBeforeDpkgRanChangesNothingAndQuarantinesNothing() throws Exception {
+    FakeAptHost host = new FakeAptHost("warehouse", "18.09.01", archives);
+    host.available.addAll(List.of("18.09.02", "18.09.01"));
+    host.failAllAptInstalls = true;
+
+    assertThatThrownBy(() -> resource(Optional.empty(), host).checkApply(true))
+        .hasMessageStartingWith("installing warehouse=18.09.02 failed: ")
+        .hasMessageEndingWith("; nothing was changed");
+    assertThat(host.installs()).hasSize(1);
+    assertThat(quarantine().find("warehouse", "18.09.02")).isEmpty();
+  }
+
+  @Test
   void aTransactionThatRemovesAPackageNobodyAskedToRemoveIsRefusedBeforeAnythingChanges()
       throws Exception {
     FakeAptHost host = new FakeAptHost("warehouse", "18.09.01", archives);
