@@ -180,8 +180,7 @@ class RollbackSandboxIT {
     ExecResult run =
         badRelease(host, "18.09.08", host.buildWarehouse("18.09.09", PackageKind.CRASH), "", false);
 
-    assertThat(run.stdout())
-        .contains("reinstalled 18.09.08 from " + KEPT + "/warehouse_18.09.08_all.deb");
+    assertThat(run.stdout()).contains("reinstalled warehouse 18.09.08 from kept .debs");
   }
 
   @Test
@@ -200,7 +199,7 @@ class RollbackSandboxIT {
     assertThat(run.exitCode()).as(run.toString()).isEqualTo(6);
     assertThat(run.stdout())
         .contains(
-            "changed to 18.09.09 (upgraded; no copy of 18.09.08 kept for a rollback: no .deb of"
+            "changed to 18.09.09 (upgraded; no copy of warehouse 18.09.08 kept for a rollback: no .deb of"
                 + " warehouse 18.09.08 in /var/cache/apt/archives and the repository no longer has"
                 + " it); rollback failed",
             "ROLLBACK FAILED: warehouse-web.service ",
@@ -267,7 +266,7 @@ class RollbackSandboxIT {
                 + good.replace(".", "\\.")
                 + " \\(changed to "
                 + badVersion.replace(".", "\\.")
-                + " \\(upgraded\\); rolled back: reinstalled "
+                + " \\(upgraded\\); rolled back: reinstalled warehouse "
                 + good.replace(".", "\\.")
                 + " from [^;]+; "
                 + badVersion.replace(".", "\\.")
