@@ -71,6 +71,30 @@ public final class AgentInSandbox {
         + extra;
   }
 
+  /**
+   * {@link #standardConfig} for {@code host}'s repository with warehouse-web's health URL checked
+   * for at most {@code healthTimeout} (e.g. {@code "4s"}) after each restart.
+   */
+  public static String healthCheckedConfig(SandboxHost host, String healthTimeout) {
+    return standardConfig(host.server().uri().toString(), "")
+        .replace(
+            "    restart_on: [warehouse, " + CONFIG_YML + "]\n",
+            "    restart_on: [warehouse, "
+                + CONFIG_YML
+                + "]\n    health_url: "
+                + host.healthUrl()
+                + "\n    health_timeout: "
+                + healthTimeout
+                + "\n");
+  }
+
+  /** The attribute file that gives config.yml a site and {@code host}'s web port. */
+  public static Map<String, String> webAttributes(SandboxHost host) {
+    return Map.of(
+        "10-warehouse.yml",
+        "warehouse:\n  config:\n    site: pypi\n    port: " + host.webPort() + "\n");
+  }
+
   /** Installs the repository key and {@code agentYml} inside, plus attribute files. */
   public void configure(String agentYml, Map<String, String> attributeFiles) {
     Sandbox s = host.sandbox();

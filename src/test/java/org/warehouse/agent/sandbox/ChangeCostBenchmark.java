@@ -31,17 +31,7 @@ public final class ChangeCostBenchmark {
       Path previous = host.buildWarehouse(version(release));
       host.publish(previous);
       agent.configure(
-          AgentInSandbox.standardConfig(host.server().uri().toString(), "")
-              .replace(
-                  "    restart_on: [warehouse, " + AgentInSandbox.CONFIG_YML + "]\n",
-                  "    restart_on: [warehouse, "
-                      + AgentInSandbox.CONFIG_YML
-                      + "]\n    health_url: "
-                      + host.healthUrl()
-                      + "\n    health_timeout: 30s\n"),
-          Map.of(
-              "10-warehouse.yml",
-              "warehouse:\n  config:\n    site: pypi\n    port: " + host.webPort() + "\n"));
+          AgentInSandbox.healthCheckedConfig(host, "30s"), AgentInSandbox.webAttributes(host));
       agent.converge().requireSuccess();
       String hand = handScript(host.healthUrl());
       List<Double> agentMs = new ArrayList<>();

@@ -10,7 +10,6 @@ import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.util.HexFormat;
 import java.util.List;
-import java.util.Map;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
@@ -72,21 +71,9 @@ class RollbackSandboxIT {
   void aGoodReleaseIsInstalledAndServes(SandboxHost host) throws Exception {
     AgentInSandbox agent = agent(host);
     host.publish(host.buildWarehouse("18.09.01"));
-    String config =
-        AgentInSandbox.standardConfig(host.server().uri().toString(), "")
-            .replace(
-                "    restart_on: [warehouse, " + AgentInSandbox.CONFIG_YML + "]\n",
-                "    restart_on: [warehouse, "
-                    + AgentInSandbox.CONFIG_YML
-                    + "]\n    health_url: "
-                    + host.healthUrl()
-                    + "\n    health_timeout: 4s\n");
+    String config = AgentInSandbox.healthCheckedConfig(host, "4s");
     assertThat(config).contains("health_timeout: 4s");
-    agent.configure(
-        config,
-        Map.of(
-            "10-warehouse.yml",
-            "warehouse:\n  config:\n    site: pypi\n    port: " + host.webPort() + "\n"));
+    agent.configure(config, AgentInSandbox.webAttributes(host));
 
     ExecResult run = agent.converge();
 
