@@ -28,6 +28,7 @@ import org.warehouse.agent.converge.RunReport;
 import org.warehouse.agent.converge.RunResult;
 import org.warehouse.agent.converge.Trigger;
 import org.warehouse.agent.resource.AptIndexResource;
+import org.warehouse.agent.resource.PackageResource;
 
 /**
  * The agent's Prometheus metrics, with the names of DESIGN.md, fed by run events and repository
@@ -250,7 +251,12 @@ public final class AgentMetrics implements RunListener {
     }
     for (List<ResourceReport> list : List.of(report.resources(), report.notifications())) {
       for (ResourceReport r : list) {
-        if ("rolled_back".equals(r.status())) {
+        // A failed install whose previous set was put back is a rollback too (of the install).
+        boolean restored =
+            r.failed()
+                && r.id().startsWith("package:")
+                && r.error().contains(PackageResource.RESTORED);
+        if ("rolled_back".equals(r.status()) || restored) {
           rollbacks(r.id().startsWith("package:") ? r.id().substring(8) : r.id()).increment();
         }
       }

@@ -33,6 +33,9 @@ public final class PackageResource implements Reversible {
   /** Marks the detail of a run that skipped a quarantined version ("18.09.02 quarantined: ..."). */
   public static final String QUARANTINED = " quarantined: ";
 
+  /** Marks the error of a failed install after which the previous set was put back. */
+  public static final String RESTORED = "; restored ";
+
   private final String name;
   private final Optional<String> pin;
   private final AptGet apt;
@@ -205,7 +208,7 @@ public final class PackageResource implements Reversible {
     }
     try {
       String restored = sets.restorer().restore(set);
-      throw new ResourceException(failure + "; restored " + restored + quarantineNote);
+      throw new ResourceException(failure + RESTORED + restored + quarantineNote);
     } catch (AptException e) {
       throw new ResourceException(
           "ROLLBACK FAILED: "

@@ -258,6 +258,33 @@ class AgentMetricsTest {
   }
 
   @Test
+  void aFailedInstallWhoseSetWasRestoredCountsAsARollback() {
+    Instant t = Instant.parse("2026-11-27T10:00:00Z");
+    metrics.runFinished(
+        run(
+            "scheduled",
+            "failed",
+            false,
+            t,
+            List.of(
+                new ResourceReport(
+                    "package:warehouse",
+                    "failed",
+                    "",
+                    "",
+                    "",
+                    "installing warehouse=2.0 failed: dpkg failed: ...; restored warehouse 1.0 from"
+                        + " kept .debs; 2.0 quarantined",
+                    1),
+                new ResourceReport(
+                    "package:warehouse-tools", "failed", "", "", "", "dpkg lock is held", 1)),
+            List.of()));
+    String s = metrics.scrape();
+    assertThat(sample(s, "warehouse_agent_rollbacks_total{package=\"warehouse\"}")).isEqualTo(1);
+    assertThat(s).doesNotContain("warehouse_agent_rollbacks_total{package=\"warehouse-tools\"}");
+  }
+
+  @Test
   void restartsAndRollbacksAreCountedFromTheReport() {
     Instant t = Instant.parse("2026-11-27T10:00:00Z");
     metrics.runFinished(
