@@ -49,6 +49,8 @@ class DebianArchiveIT {
         packages:
           - name: %s
             version: %s
+        attributes:
+          files: []
         apt:
           update_timeout: 10m
           install_timeout: 10m
