@@ -30,6 +30,7 @@ class DebianArchiveIT {
   private static final List<String> SET =
       List.of("python3.11", "python3.11-minimal", "libpython3.11-stdlib", "libpython3.11-minimal");
   private static final String KEYRING = "/usr/share/keyrings/debian-archive-keyring.gpg";
+  private static final String LIST = "/etc/apt/sources.list.d/warehouse-agent.list";
 
   private static String agentYml(String version) {
     return """
@@ -83,7 +84,7 @@ class DebianArchiveIT {
                 List.of(
                     "apt-cache",
                     "-o",
-                    "Dir::Etc::sourcelist=/etc/apt/sources.list.d/warehouse-agent.list",
+                    "Dir::Etc::sourcelist=" + LIST,
                     "-o",
                     "Dir::Etc::sourceparts=-",
                     "madison",
@@ -118,8 +119,31 @@ class DebianArchiveIT {
   @Test
   @Order(1)
   void aPinToTheOlderSuitesVersionInstallsTheWholeExactVersionChain(SandboxHost host) {
-    // A first why-run writes the agent's source list and refreshes its indexes.
-    converge(host, "latest", "--why-run");
+    // The agent's own list, as it writes it, to ask apt which versions the two suites offer.
+    host.sandbox()
+        .writeFile(
+            LIST,
+            "deb [signed-by="
+                + KEYRING
+                + "] http://deb.debian.org/debian/ bookworm main\n"
+                + "deb [signed-by="
+                + KEYRING
+                + "] http://deb.debian.org/debian-security/ bookworm-security main\n");
+    host.sandbox()
+        .exec(
+            List.of(
+                "apt-get",
+                "-q",
+                "-o",
+                "Dir::Etc::sourcelist=" + LIST,
+                "-o",
+                "Dir::Etc::sourceparts=-",
+                "-o",
+                "APT::Get::List-Cleanup=0",
+                "update"),
+            java.util.Map.of(),
+            java.time.Duration.ofMinutes(10))
+        .requireSuccess();
     List<String> versions = offered(host);
     assertThat(versions).as("two suites, two versions").hasSizeGreaterThanOrEqualTo(2);
     older = versions.get(versions.size() - 2);
