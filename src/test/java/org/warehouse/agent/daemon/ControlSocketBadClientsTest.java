@@ -9,21 +9,16 @@ import java.nio.ByteBuffer;
 import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.warehouse.agent.converge.RunListener;
-import org.warehouse.agent.converge.RunReport;
 
 /**
  * The control socket over a real Unix socket with clients that misbehave: idle and half-sent
@@ -32,65 +27,18 @@ import org.warehouse.agent.converge.RunReport;
 class ControlSocketBadClientsTest {
   @TempDir Path dir;
   private final ScheduledExecutorService timers = Executors.newSingleThreadScheduledExecutor();
-  private final ExecutorService runs = Executors.newCachedThreadPool();
   private final List<SocketChannel> held = new ArrayList<>();
-  private final CountDownLatch release = new CountDownLatch(1);
-  private final AtomicInteger converging = new AtomicInteger();
-  private volatile boolean hold;
-  private final RunReport report =
-      new RunReport(
-          "run-1",
-          "manual",
-          false,
-          Instant.parse("2026-11-27T10:00:00Z"),
-          Instant.parse("2026-11-27T10:00:01Z"),
-          1000,
-          "unchanged",
-          List.of(),
-          List.of(),
-          "");
-
-  /** Converges at once, or (hold) when the test releases them. */
-  final ControlServer.Handler handler =
-      new ControlServer.Handler() {
-        @Override
-        public CompletableFuture<RunOutcome> converge(boolean whyRun, RunListener l) {
-          converging.incrementAndGet();
-          if (!hold) {
-            return CompletableFuture.completedFuture(RunOutcome.of(report));
-          }
-          return CompletableFuture.supplyAsync(
-              () -> {
-                try {
-                  release.await();
-                } catch (InterruptedException e) {
-                  Thread.currentThread().interrupt();
-                }
-                return RunOutcome.of(report);
-              },
-              runs);
-        }
-
-        @Override
-        public boolean busy() {
-          return false;
-        }
-
-        @Override
-        public DaemonStatus status() {
-          return new DaemonStatus(
-              "1.0", 42, Instant.EPOCH, "/etc/agent.yml", Instant.EPOCH, null, null, "");
-        }
-      };
+  private final HoldingHandler quick = new HoldingHandler(false);
+  private final HoldingHandler slow = new HoldingHandler(true);
 
   @AfterEach
   void cleanUp() throws IOException {
-    release.countDown();
     for (SocketChannel c : held) {
       c.close();
     }
     timers.shutdownNow();
-    runs.shutdownNow();
+    quick.close();
+    slow.close();
   }
 
   private SocketChannel connect(String send) throws IOException {
@@ -111,39 +59,14 @@ class ControlSocketBadClientsTest {
                   throw new IllegalStateException(e);
                 }
               },
-              runs)
+              quick.pool)
           .get(5, TimeUnit.SECONDS);
     }
   }
 
-  /** Fills every worker with a converge that waits for {@link #release}. */
-  static List<CompletableFuture<RunOutcome>> fill(
-      Path runDir, AtomicInteger converging, ExecutorService pool) throws Exception {
-    List<CompletableFuture<RunOutcome>> waiting = new ArrayList<>();
-    for (int i = 0; i < ControlServer.MAX_WORKERS; i++) {
-      ControlClient client = ControlClient.connect(runDir).orElseThrow();
-      waiting.add(
-          CompletableFuture.supplyAsync(
-              () -> {
-                try (client) {
-                  return client.converge(false, RunListener.NONE, n -> {});
-                } catch (IOException e) {
-                  throw new IllegalStateException(e);
-                }
-              },
-              pool));
-    }
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
-    while (converging.get() < ControlServer.MAX_WORKERS && System.nanoTime() < deadline) {
-      Thread.sleep(10);
-    }
-    assertThat(converging.get()).isEqualTo(ControlServer.MAX_WORKERS);
-    return waiting;
-  }
-
   @Test
   void convergeAndStatusAreAnsweredWhileIdleAndSlowClientsAreHeld() throws Exception {
-    try (ControlServer server = ControlServer.start(dir.resolve("run"), handler, timers)) {
+    try (ControlServer server = ControlServer.start(dir.resolve("run"), quick, timers)) {
       for (int i = 0; i < 20; i++) {
         connect(""); // connects and says nothing
         connect("{\"type\":\"conv"); // half a request
@@ -151,7 +74,7 @@ class ControlSocketBadClientsTest {
       for (int i = 0; i < 3; i++) {
         RunOutcome o = converge();
         assertThat(o.error()).isEmpty();
-        assertThat(o.report()).isEqualTo(report);
+        assertThat(o.report()).isEqualTo(HoldingHandler.REPORT);
       }
       try (ControlClient client = ControlClient.connect(dir.resolve("run")).orElseThrow()) {
         assertThat(client.status().pid()).isEqualTo(42);
@@ -161,11 +84,11 @@ class ControlSocketBadClientsTest {
 
   @Test
   void aFloodPastThePendingLimitClosesTheOldestAndAConvergeIsAnswered() throws Exception {
-    try (ControlServer server = ControlServer.start(dir.resolve("run"), handler, timers)) {
+    try (ControlServer server = ControlServer.start(dir.resolve("run"), quick, timers)) {
       for (int i = 0; i < PendingRequests.MAX_PENDING + 10; i++) {
         connect("{");
       }
-      assertThat(converge().report()).isEqualTo(report);
+      assertThat(converge().report()).isEqualTo(HoldingHandler.REPORT);
       ByteBuffer b = ByteBuffer.allocate(16);
       assertThat(held.get(0).read(b)).isEqualTo(-1);
     }
@@ -173,9 +96,8 @@ class ControlSocketBadClientsTest {
 
   @Test
   void aFullDaemonAnswersBusyInALineTheClientReads() throws Exception {
-    hold = true;
-    try (ControlServer server = ControlServer.start(dir.resolve("run"), handler, timers)) {
-      List<CompletableFuture<RunOutcome>> waiting = fill(dir.resolve("run"), converging, runs);
+    try (ControlServer server = ControlServer.start(dir.resolve("run"), slow, timers)) {
+      List<CompletableFuture<RunOutcome>> waiting = slow.fill(dir.resolve("run"));
 
       RunOutcome busy = converge();
       assertThat(busy.error()).isEqualTo(RunOutcome.BUSY);
@@ -187,18 +109,18 @@ class ControlSocketBadClientsTest {
         assertThatThrownBy(client::status).hasMessageStartingWith("the daemon is busy: ");
       }
 
-      release.countDown();
+      slow.release();
       for (CompletableFuture<RunOutcome> w : waiting) {
-        assertThat(w.get(5, TimeUnit.SECONDS).report()).isEqualTo(report);
+        assertThat(w.get(5, TimeUnit.SECONDS).report()).isEqualTo(HoldingHandler.REPORT);
       }
       // The workers are free again.
-      assertThat(converge().report()).isEqualTo(report);
+      assertThat(converge().report()).isEqualTo(HoldingHandler.REPORT);
     }
   }
 
   @Test
   void aClientThatSendsNoWholeRequestIsClosedAtTheTimeout() throws Exception {
-    try (ControlServer server = ControlServer.start(dir.resolve("run"), handler, timers, 300)) {
+    try (ControlServer server = ControlServer.start(dir.resolve("run"), quick, timers, 300)) {
       for (SocketChannel c : List.of(connect(""), connect("{\"type\":"))) {
         long start = System.nanoTime();
         assertThat(c.read(ByteBuffer.allocate(16))).isEqualTo(-1);
@@ -209,7 +131,7 @@ class ControlSocketBadClientsTest {
 
   @Test
   void aRequestLongerThanTheLimitIsAnsweredBadRequest() throws Exception {
-    try (ControlServer server = ControlServer.start(dir.resolve("run"), handler, timers)) {
+    try (ControlServer server = ControlServer.start(dir.resolve("run"), quick, timers)) {
       SocketChannel c = connect("x".repeat(PendingRequests.MAX_REQUEST + 10));
       LineChannel lines = new LineChannel(c, ControlMessage.MAX_LINE);
       ControlMessage m = ControlMessage.parse(lines.readLine());
