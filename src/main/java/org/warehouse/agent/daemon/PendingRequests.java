@@ -118,6 +118,9 @@ final class PendingRequests implements Runnable {
     }
     SocketChannel c = (SocketChannel) key.channel();
     Pending p = pending.get(c);
+    if (p == null) {
+      return; // closed in this round to make room for a newer connection
+    }
     try {
       if (c.read(p.in()) < 0) {
         drop(c);
