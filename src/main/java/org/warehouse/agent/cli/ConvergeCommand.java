@@ -169,7 +169,7 @@ final class ConvergeCommand implements Callable<Integer> {
         print(outcome.report(), out);
         return exitCode(outcome.report(), detailed);
       }
-      case RunOutcome.LOCK_BUSY, RunOutcome.STOPPING -> {
+      case RunOutcome.LOCK_BUSY, RunOutcome.STOPPING, RunOutcome.BUSY -> {
         err.println("agent: " + outcome.message());
         return ExitCodes.LOCK_BUSY;
       }

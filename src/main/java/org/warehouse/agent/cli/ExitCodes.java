@@ -6,7 +6,10 @@ public final class ExitCodes {
   public static final int FAILED = 1;
   public static final int USAGE = 64;
 
-  /** EX_TEMPFAIL: the run lock is busy, the daemon is stopping, or converges are disabled. */
+  /**
+   * EX_TEMPFAIL: the run lock or the daemon is busy, the daemon is stopping, or converges are
+   * disabled.
+   */
   public static final int LOCK_BUSY = 75;
 
   public static final int CONFIG = 78;

@@ -108,6 +108,9 @@ public final class ControlClient implements AutoCloseable {
   public DaemonStatus status() throws IOException {
     lines.write(ControlMessage.statusRequest().toLine());
     ControlMessage m = next();
+    if ("error".equals(m.type())) {
+      throw new IOException(m.message());
+    }
     if (!"status".equals(m.type()) || m.status() == null) {
       throw new IOException("unexpected answer to status from the daemon: " + m.type());
     }

@@ -15,7 +15,8 @@ import org.warehouse.agent.state.JsonTree;
  * progress; this one follows it), then the run's events {@code started}, {@code resource} (each
  * resource and notification), {@code finished}, and last {@code result} (with the report) or {@code
  * error} (with {@link RunOutcome}'s error kind and a message); for status, one {@code status} line.
- * The daemon closes the connection after the last line.
+ * To any request, a daemon serving all it takes answers one {@code error} of kind {@code busy}. The
+ * daemon closes the connection after the last line.
  *
  * @param type what the line is (see above)
  */

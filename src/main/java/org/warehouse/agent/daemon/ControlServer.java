@@ -5,7 +5,6 @@ import java.net.ConnectException;
 import java.net.SocketException;
 import java.net.StandardProtocolFamily;
 import java.net.UnixDomainSocketAddress;
-import java.nio.channels.AsynchronousCloseException;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
 import java.nio.file.Files;
@@ -14,13 +13,14 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.SynchronousQueue;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
-import java.util.logging.Level;
 import java.util.logging.Logger;
 import jdk.net.ExtendedSocketOptions;
 import jdk.net.UnixDomainPrincipal;
@@ -28,14 +28,18 @@ import org.warehouse.agent.converge.RunListener;
 
 /**
  * The daemon's end of the control socket: a Unix domain socket at run_dir/control.sock, mode 0600
- * in a 0700 directory, so only root reaches it. One request per connection, a few connections at
- * once; see {@link ControlMessage} for the protocol.
+ * in a 0700 directory, so only root reaches it. One request per connection; requests are read
+ * without blocking ({@link PendingRequests}), then served by at most {@link #MAX_WORKERS} threads
+ * made on demand; a request past those is answered {@code busy}. See {@link ControlMessage} for the
+ * protocol.
  */
 final class ControlServer implements AutoCloseable {
   static final String SOCKET = "control.sock";
   private static final Logger LOG = Logger.getLogger("daemon");
-  private static final int MAX_CONNECTIONS = 8;
+  // Requests served at once (a converge's client holds one for the run); past that, "busy".
+  static final int MAX_WORKERS = 4;
   private static final long REQUEST_TIMEOUT_MS = 10_000;
+  private static final long WRITE_TIMEOUT_MS = 30_000;
   // Internal to this class, never written to a client.
   private static final ControlMessage END =
       new ControlMessage("end", null, null, null, null, null, null, null, null, null);
@@ -52,26 +56,35 @@ final class ControlServer implements AutoCloseable {
   private final Path path;
   private final ServerSocketChannel server;
   private final Handler handler;
-  private final ThreadPoolExecutor connections;
+  private final ExecutorService workers;
+  private final Semaphore slots = new Semaphore(MAX_WORKERS);
   private final ScheduledExecutorService timers;
+  private final PendingRequests pending;
   private final Thread acceptor;
-  private volatile boolean closed;
 
   private ControlServer(
-      Path path, ServerSocketChannel server, Handler handler, ScheduledExecutorService timers) {
+      Path path,
+      ServerSocketChannel server,
+      Handler handler,
+      ScheduledExecutorService timers,
+      long requestTimeoutMs)
+      throws IOException {
     this.path = path;
     this.server = server;
     this.handler = handler;
     this.timers = timers;
-    this.connections =
+    ThreadPoolExecutor pool =
         new ThreadPoolExecutor(
-            0,
-            MAX_CONNECTIONS,
+            MAX_WORKERS,
+            MAX_WORKERS,
             30,
             TimeUnit.SECONDS,
-            new SynchronousQueue<>(),
+            new LinkedBlockingQueue<>(),
             RunCoordinator.daemonThreads("control connection"));
-    this.acceptor = new Thread(this::acceptLoop, "control socket");
+    pool.allowCoreThreadTimeOut(true); // an idle daemon keeps none of them
+    this.workers = pool;
+    this.pending = new PendingRequests(server, requestTimeoutMs, this::dispatch);
+    this.acceptor = new Thread(pending, "control socket");
     acceptor.setDaemon(true);
   }
 
@@ -81,6 +94,12 @@ final class ControlServer implements AutoCloseable {
    * @throws IOException when another daemon answers on the socket, or it cannot be bound
    */
   static ControlServer start(Path runDir, Handler handler, ScheduledExecutorService timers)
+      throws IOException {
+    return start(runDir, handler, timers, REQUEST_TIMEOUT_MS);
+  }
+
+  static ControlServer start(
+      Path runDir, Handler handler, ScheduledExecutorService timers, long requestTimeoutMs)
       throws IOException {
     if (!Files.isDirectory(runDir)) {
       Files.createDirectories(
@@ -96,14 +115,15 @@ final class ControlServer implements AutoCloseable {
       Files.delete(path);
     }
     ServerSocketChannel server = ServerSocketChannel.open(StandardProtocolFamily.UNIX);
+    ControlServer s;
     try {
       server.bind(UnixDomainSocketAddress.of(path));
       Files.setPosixFilePermissions(path, PosixFilePermissions.fromString("rw-------"));
+      s = new ControlServer(path, server, handler, timers, requestTimeoutMs);
     } catch (IOException e) {
       server.close();
       throw e;
     }
-    ControlServer s = new ControlServer(path, server, handler, timers);
     s.acceptor.start();
     return s;
   }
@@ -122,68 +142,70 @@ final class ControlServer implements AutoCloseable {
     }
   }
 
-  private void acceptLoop() {
-    while (!closed) {
-      SocketChannel c;
+  // On the acceptor's thread, with the request read: a worker serves it, or the client is told
+  // the daemon is busy (its request was read, so it reads the answer instead of a reset).
+  private void dispatch(SocketChannel c, String line) {
+    if (slots.tryAcquire()) {
       try {
-        c = server.accept();
-      } catch (AsynchronousCloseException e) {
+        workers.execute(() -> serve(c, line));
         return;
-      } catch (IOException e) {
-        if (!closed) {
-          LOG.log(Level.WARNING, "control socket accept failed", e);
-        }
-        return;
+      } catch (RejectedExecutionException e) {
+        slots.release(); // stopping
       }
-      try {
-        connections.execute(() -> serve(c));
-      } catch (java.util.concurrent.RejectedExecutionException e) {
-        try (LineChannel lines = new LineChannel(c, ControlMessage.MAX_LINE)) {
-          lines.write(
-              ControlMessage.error(RunOutcome.FAILED, "daemon busy: too many connections")
-                  .toLine());
-        } catch (IOException ignored) {
-          // the client gave up first
-        }
-      }
+    }
+    try (LineChannel lines = new LineChannel(c, ControlMessage.MAX_LINE)) {
+      lines.write(
+          ControlMessage.error(
+                  RunOutcome.BUSY,
+                  "the daemon is busy: "
+                      + MAX_WORKERS
+                      + " requests are in progress on its control socket; try again shortly")
+              .toLine());
+    } catch (IOException ignored) {
+      // the client gave up first
     }
   }
 
-  private void serve(SocketChannel c) {
-    ScheduledFuture<?> deadline =
-        timers.schedule(() -> closeQuietly(c), REQUEST_TIMEOUT_MS, TimeUnit.MILLISECONDS);
+  private void serve(SocketChannel c, String line) {
     try (LineChannel lines = new LineChannel(c, ControlMessage.MAX_LINE)) {
-      String line = lines.readLine();
-      deadline.cancel(false);
-      if (line == null) {
-        return;
-      }
       ControlMessage request;
       try {
         request = ControlMessage.parse(line);
       } catch (IOException e) {
-        lines.write(
-            ControlMessage.error(RunOutcome.FAILED, "bad request: " + e.getMessage()).toLine());
+        send(c, lines, ControlMessage.error(RunOutcome.FAILED, "bad request: " + e.getMessage()));
         return;
       }
       switch (request.type()) {
-        case "status" -> lines.write(ControlMessage.status(handler.status()).toLine());
-        case "converge" -> converge(lines, Boolean.TRUE.equals(request.whyRun()), peer(c));
+        case "status" -> send(c, lines, ControlMessage.status(handler.status()));
+        case "converge" -> converge(c, lines, Boolean.TRUE.equals(request.whyRun()), peer(c));
         default ->
-            lines.write(
-                ControlMessage.error(RunOutcome.FAILED, "unknown request " + request.type())
-                    .toLine());
+            send(
+                c,
+                lines,
+                ControlMessage.error(RunOutcome.FAILED, "unknown request " + request.type()));
       }
     } catch (IOException e) {
       LOG.fine(() -> "control connection ended: " + e.getMessage());
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     } finally {
-      deadline.cancel(false);
+      slots.release();
     }
   }
 
-  private void converge(LineChannel lines, boolean whyRun, String peer)
+  // A client that stops reading is hung up on after WRITE_TIMEOUT_MS, freeing its worker.
+  private void send(SocketChannel c, LineChannel lines, ControlMessage m) throws IOException {
+    ScheduledFuture<?> stalled =
+        timers.schedule(
+            () -> PendingRequests.closeQuietly(c), WRITE_TIMEOUT_MS, TimeUnit.MILLISECONDS);
+    try {
+      lines.write(m.toLine());
+    } finally {
+      stalled.cancel(false);
+    }
+  }
+
+  private void converge(SocketChannel c, LineChannel lines, boolean whyRun, String peer)
       throws IOException, InterruptedException {
     LOG.info(
         () -> (whyRun ? "why-run " : "") + "converge requested over the control socket by " + peer);
@@ -191,9 +213,10 @@ final class ControlServer implements AutoCloseable {
     boolean busy = handler.busy();
     CompletableFuture<RunOutcome> outcome = handler.converge(whyRun, new StreamingListener(events));
     if (busy) {
-      lines.write(
-          ControlMessage.queued("a converge is in progress; this request runs right after it")
-              .toLine());
+      send(
+          c,
+          lines,
+          ControlMessage.queued("a converge is in progress; this request runs right after it"));
     }
     // The run's own thread never writes here: a client that stops reading cannot stall it. The
     // end of the run wakes this loop at once (a marker after the last event); the timed poll is
@@ -203,7 +226,7 @@ final class ControlServer implements AutoCloseable {
       ControlMessage m = events.poll(200, TimeUnit.MILLISECONDS);
       boolean end = m != null && "end".equals(m.type());
       if (m != null && !end) {
-        lines.write(m.toLine());
+        send(c, lines, m);
       } else if (outcome.isDone() && (end || events.isEmpty())) {
         break;
       }
@@ -214,11 +237,12 @@ final class ControlServer implements AutoCloseable {
     } catch (ExecutionException e) {
       o = RunOutcome.error(RunOutcome.FAILED, "internal error: " + e.getCause());
     }
-    lines.write(
-        (o.error().isEmpty()
-                ? ControlMessage.result(o.report())
-                : ControlMessage.error(o.error(), o.message()))
-            .toLine());
+    send(
+        c,
+        lines,
+        o.error().isEmpty()
+            ? ControlMessage.result(o.report())
+            : ControlMessage.error(o.error(), o.message()));
   }
 
   private static String peer(SocketChannel c) {
@@ -230,27 +254,19 @@ final class ControlServer implements AutoCloseable {
     }
   }
 
-  private static void closeQuietly(SocketChannel c) {
-    try {
-      c.close();
-    } catch (IOException ignored) {
-      // closing a connection that timed out; nothing to report
-    }
-  }
-
   @Override
   public void close() throws IOException {
-    closed = true;
+    pending.close();
     server.close();
     Files.deleteIfExists(path);
     // A client waiting for a run's result gets it: the run ended before the socket closes.
-    connections.shutdown();
+    workers.shutdown();
     try {
-      if (!connections.awaitTermination(2, TimeUnit.SECONDS)) {
-        connections.shutdownNow();
+      if (!workers.awaitTermination(2, TimeUnit.SECONDS)) {
+        workers.shutdownNow();
       }
     } catch (InterruptedException e) {
-      connections.shutdownNow();
+      workers.shutdownNow();
       Thread.currentThread().interrupt();
     }
   }

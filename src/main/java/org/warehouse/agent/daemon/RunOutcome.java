@@ -8,7 +8,7 @@ import org.warehouse.agent.converge.RunReport;
  *
  * @param report the run's report; null when the run did not happen or its inputs were invalid
  * @param error "" when the run happened, else one of {@link #LOCK_BUSY}, {@link #INVALID_INPUT},
- *     {@link #STOPPING}, {@link #FAILED}
+ *     {@link #STOPPING}, {@link #BUSY}, {@link #FAILED}
  * @param message the error, in words
  */
 public record RunOutcome(RunReport report, String error, String message) {
@@ -20,6 +20,9 @@ public record RunOutcome(RunReport report, String error, String message) {
 
   /** The daemon is stopping and takes no more runs (exit 75: try again). */
   public static final String STOPPING = "stopping";
+
+  /** The daemon serves as many control requests as it takes; this one was not taken (exit 75). */
+  public static final String BUSY = "busy";
 
   /** The run could not happen for another reason (exit 1). */
   public static final String FAILED = "failed";
