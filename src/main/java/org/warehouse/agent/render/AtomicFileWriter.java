@@ -68,6 +68,26 @@ public final class AtomicFileWriter {
    */
   public WriteResult write(
       Path target, byte[] content, String owner, String group, String mode, Path backupDir) {
+    return write(target, content, owner, group, mode, backupDir, true);
+  }
+
+  /**
+   * Writes {@code content} as {@link #write} does, without saving what it replaces: for putting
+   * back a previous content during a rollback, which must not depend on a state directory that may
+   * be full or read-only by then (the content replaced is the failed one).
+   */
+  public WriteResult restore(Path target, byte[] content, String owner, String group, String mode) {
+    return write(target, content, owner, group, mode, null, false);
+  }
+
+  private WriteResult write(
+      Path target,
+      byte[] content,
+      String owner,
+      String group,
+      String mode,
+      Path backupDir,
+      boolean keepPrevious) {
     Path file = target.toAbsolutePath().normalize();
     Set<PosixFilePermission> perms = parseMode(mode);
     Path dir = directoryOf(file);
@@ -93,7 +113,7 @@ public final class AtomicFileWriter {
     }
     removeStaleTemporaries(dir, file);
     Path backup = null;
-    if (old != null) {
+    if (old != null && keepPrevious) {
       backup = backup(file, old, backupDir);
     }
     replace(file, dir, content, user, grp, perms);

@@ -110,7 +110,6 @@ public final class ConfigFileResource implements Reversible {
     }
     byte[] old;
     try {
-      // Read first: writing saves the current content to the same backup file.
       old = Files.readAllBytes(previousContent);
     } catch (IOException e) {
       throw new ResourceException(
@@ -124,7 +123,8 @@ public final class ConfigFileResource implements Reversible {
     }
     byte[] current = read();
     try {
-      writer.write(path, old, owner, group, mode, backupDir);
+      // Without a backup of the failed content: a full or read-only state_dir must not stop it.
+      writer.restore(path, old, owner, group, mode);
     } catch (FileWriteException e) {
       throw new ResourceException(e.getMessage(), e);
     }

@@ -145,6 +145,20 @@ class AtomicFileWriterTest {
   }
 
   @Test
+  void aRestoreNeedsNoBackupDirectory() throws IOException {
+    Files.write(target, NEW);
+    // A state_dir that cannot be written (here: its backups path lies under a regular file).
+    Path blocked = Files.write(dir.resolve("not-a-dir"), OLD).resolve("backups");
+    AtomicFileWriter writer = new AtomicFileWriter();
+
+    assertThatThrownBy(() -> writer.write(target, OLD, null, null, "0640", blocked))
+        .hasMessageContaining("cannot create backup directory");
+    writer.restore(target, OLD, null, null, "0640");
+
+    assertThat(Files.readAllBytes(target)).isEqualTo(OLD);
+  }
+
+  @Test
   void aFailureAtAnyStepLeavesTheOldFileAndNoTemporaryFile() throws IOException {
     FaultyFileOperations clean = new FaultyFileOperations(-1, s -> {});
     Files.write(target, OLD);
