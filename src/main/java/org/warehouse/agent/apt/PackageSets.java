@@ -156,11 +156,10 @@ public final class PackageSets {
   }
 
   /**
-   * Checks that dpkg now has every package of the transaction at the version it planned,
-   * configured, and the removed ones gone; returns what is not so (empty: all is well).
+   * Checks that dpkg's database {@code now} has every package of the transaction at the version it
+   * planned, configured, and the removed ones gone; returns what is not so (empty: all is well).
    */
-  public List<String> mismatches(PlannedSet set) throws AptException, InterruptedException {
-    Map<String, HostPackage> now = dpkg.all();
+  public static List<String> mismatches(PlannedSet set, Map<String, HostPackage> now) {
     List<String> wrong = new ArrayList<>();
     for (PackageChange c : set.transaction().changes()) {
       HostPackage p = now.get(c.name());

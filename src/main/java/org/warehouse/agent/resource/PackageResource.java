@@ -2,11 +2,14 @@ package org.warehouse.agent.resource;
 
 import java.io.IOException;
 import java.util.ArrayList;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import org.warehouse.agent.apt.AptException;
 import org.warehouse.agent.apt.AptGet;
 import org.warehouse.agent.apt.Dpkg;
+import org.warehouse.agent.apt.HostPackage;
 import org.warehouse.agent.apt.InstalledPackage;
 import org.warehouse.agent.apt.KeptPackages;
 import org.warehouse.agent.apt.PackageChange;
@@ -47,6 +50,9 @@ public final class PackageResource implements Reversible {
   private PlannedSet changedSet;
   private String installedNow;
   private boolean downgraded;
+  // The set this run's check planned: the apply that follows it in the same run installs it
+  // unless dpkg's database changed in between, instead of having apt simulate it again.
+  private PlannedSet checked;
 
   public PackageResource(
       String name,
@@ -139,32 +145,31 @@ public final class PackageResource implements Reversible {
                     + target
                     + " to retry)"));
       }
-      PlannedSet set = sets.plan(name, DebianVersion.parse(target));
+      PlannedSet set = plan(DebianVersion.parse(target));
       String others = set.transaction().others(name);
       String with = others.isEmpty() ? "" : ", with " + others;
       if (!apply) {
+        checked = set;
         return Result.differed(
             false, before, target, join(repaired, "would install " + name + "=" + target + with));
       }
       boolean upgrading = installed.isPresent() && installed.get().isInstalled();
       List<String> notes = new ArrayList<>(sets.keepBefore(set));
-      install(set, target);
-      InstalledPackage after = verifyInstalled(target);
+      HostPackage after = install(set, target);
       if (upgrading) {
         previous = installed.get().version();
-        installedNow = after.version();
+        installedNow = after.version().toString();
         changedSet = set;
-        downgraded =
-            DebianVersion.parse(after.version()).compareTo(DebianVersion.parse(previous)) < 0;
+        downgraded = after.version().compareTo(DebianVersion.parse(previous)) < 0;
       }
       notes.addAll(sets.keepAfter(set));
-      notes.addAll(clearOlderQuarantine(after.version()));
+      notes.addAll(clearOlderQuarantine(after.version().toString()));
       String what =
           !upgrading ? "installed" : downgraded ? "downgraded to the pinned version" : "upgraded";
       return Result.differed(
           true,
           before,
-          after.version(),
+          after.version().toString(),
           join(join(repaired, what + with), String.join("; ", notes)));
     } catch (AptException e) {
       throw new ResourceException(e.getMessage(), e);
@@ -176,16 +181,29 @@ public final class PackageResource implements Reversible {
    * previous set back at once (dpkg is never left half-configured) and quarantines the version when
    * one of its maintainer scripts failed or hung, then fails.
    */
-  private void install(PlannedSet set, String target)
+  private HostPackage install(PlannedSet set, String target)
       throws ResourceException, InterruptedException {
     String failure;
     try {
       sets.install(set);
-      List<String> wrong = sets.mismatches(set);
-      if (wrong.isEmpty()) {
-        return;
+      Map<String, HostPackage> now = dpkg.all();
+      List<String> wrong = PackageSets.mismatches(set, now);
+      HostPackage self = now.get(name);
+      if (self == null || !self.present()) {
+        wrong.add(name + " not installed (should be " + target + ")");
+      } else if (!self.configured() || !self.version().equals(DebianVersion.parse(target))) {
+        wrong.add(self.describe() + " (should be " + target + ")");
       }
-      failure = "installing " + name + " " + target + " left " + String.join(", ", wrong);
+      if (wrong.isEmpty()) {
+        return self;
+      }
+      failure =
+          "installing "
+              + name
+              + " "
+              + target
+              + " left "
+              + String.join(", ", new LinkedHashSet<>(wrong));
     } catch (AptException e) {
       failure = e.getMessage();
     }
@@ -284,6 +302,16 @@ public final class PackageResource implements Reversible {
     return both.isEmpty() ? "" : " (" + both + ")";
   }
 
+  /** The set installing {@code target} takes: this run's check's plan while it still holds. */
+  private PlannedSet plan(DebianVersion target) throws AptException, InterruptedException {
+    PlannedSet set = checked;
+    checked = null;
+    if (set != null && set.version().equals(target) && set.before().equals(dpkg.all())) {
+      return set;
+    }
+    return sets.plan(name, target);
+  }
+
   private Optional<Quarantine.Entry> quarantined(String version) throws ResourceException {
     try {
       return quarantine.find(name, version);
@@ -304,18 +332,6 @@ public final class PackageResource implements Reversible {
       notes.add("cannot update the quarantine: " + e.getMessage());
     }
     return notes;
-  }
-
-  private InstalledPackage verifyInstalled(String version)
-      throws AptException, InterruptedException, ResourceException {
-    InstalledPackage now =
-        dpkg.installed(name)
-            .orElseThrow(() -> new ResourceException(name + " is not installed after installing"));
-    if (!now.isInstalled()
-        || !DebianVersion.parse(now.version()).equals(DebianVersion.parse(version))) {
-      throw new ResourceException(name + " is " + describe(now) + " after installing " + version);
-    }
-    return now;
   }
 
   private static boolean isInstalledAt(Optional<InstalledPackage> installed, String version) {

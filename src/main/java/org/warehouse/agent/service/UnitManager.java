@@ -5,8 +5,9 @@ import java.util.Optional;
 
 /**
  * Starts and restarts units and verifies the result: {@code systemctl restart} returns 0 even when
- * the new process dies at once, so success means active, a new main PID, and still so after a short
- * settle time; where a health URL is set, also that it answers 2xx in time, from that process.
+ * the new process dies at once, so success means active with a new main PID and, where a health URL
+ * is set, that it answers 2xx in time from that process; without one, still so after a short settle
+ * time.
  */
 public final class UnitManager {
   // systemd answers on its private bus in about a millisecond: a short poll costs little.
@@ -62,9 +63,8 @@ public final class UnitManager {
   }
 
   /**
-   * Waits for a new main PID, then for the health check while the unit keeps running, and makes
-   * sure the process has lived for the settle time before it counts: a health check that passes
-   * sooner does not wait the settle time again on top (the two overlap).
+   * Waits for a new main PID, then for the health check while the unit keeps running; without a
+   * check, the process must live for the settle time before it counts.
    */
   private UnitState awaitRunning(String unit, long oldPid, Optional<HealthCheck> health)
       throws ServiceException, InterruptedException {
@@ -77,13 +77,11 @@ public final class UnitManager {
       Thread.sleep(POLL.toMillis());
       s = systemctl.show(unit);
     }
-    long settledAt = System.nanoTime() + settle.toNanos();
     if (health.isPresent()) {
+      // An answer from the new process is the proof it started: no settle time on top.
       awaitHealthy(unit, s.mainPid(), health.get());
-    }
-    long left = settledAt - System.nanoTime();
-    if (left > 0) {
-      Thread.sleep(left / 1_000_000, (int) (left % 1_000_000));
+    } else {
+      Thread.sleep(settle.toMillis());
     }
     UnitState settled = systemctl.show(unit);
     if (!settled.active() || settled.mainPid() != s.mainPid()) {

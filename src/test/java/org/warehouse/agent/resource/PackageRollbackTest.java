@@ -11,6 +11,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -137,6 +138,47 @@ class PackageRollbackTest {
                 "warehouse-web.service failed health check after upgrade (HTTP 500)",
                 Instant.parse("2018-09-14T10:00:00Z")));
     assertThat(r.undo()).isEmpty();
+  }
+
+  @Test
+  void theApplyAfterACheckInstallsTheSetTheCheckSimulatedAndReadsDpkgOnceAfter() throws Exception {
+    host = new FakeAptHost("warehouse", "18.09.01", archives);
+    host.available.addAll(List.of("18.09.02", "18.09.01"));
+    host.deb(archives, "18.09.01", "warehouse");
+    PackageResource r = resource();
+
+    assertThat(r.checkApply(false).outcome()).isEqualTo(Outcome.WOULD_CHANGE);
+    int beforeApply = host.argvs.size();
+    Result up = r.checkApply(true);
+
+    assertThat(up.outcome()).isEqualTo(Outcome.CHANGED);
+    assertThat(simulations(host.argvs)).isEqualTo(1);
+    List<List<String>> after = host.argvs.subList(beforeApply, host.argvs.size());
+    int install = after.indexOf(host.installs().get(0));
+    // After apt-get install: one read of dpkg's database checks the whole set.
+    assertThat(
+            after.subList(install + 1, after.size()).stream()
+                .filter(a -> a.get(0).equals("dpkg-query"))
+                .count())
+        .isEqualTo(1);
+  }
+
+  @Test
+  void aCheckWhoseDpkgStateChangedBeforeTheApplyIsPlannedAgain() throws Exception {
+    host = new FakeAptHost("warehouse", "18.09.01", archives);
+    host.available.addAll(List.of("18.09.02", "18.09.01"));
+    host.others.put("libfoo1", Map.of("1.0", ""));
+    PackageResource r = resource();
+
+    r.checkApply(false);
+    host.otherInstalled.put("libfoo1", "1.0");
+    r.checkApply(true);
+
+    assertThat(simulations(host.argvs)).isEqualTo(2);
+  }
+
+  private static long simulations(List<List<String>> argvs) {
+    return argvs.stream().filter(a -> a.get(0).equals("apt-get") && a.contains("-s")).count();
   }
 
   @Test

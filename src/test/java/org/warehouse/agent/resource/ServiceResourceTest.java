@@ -2,6 +2,7 @@ package org.warehouse.agent.resource;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
 import java.time.Duration;
 import java.util.List;
@@ -39,6 +40,32 @@ class ServiceResourceTest {
       assertThat(changes()).containsExactly(systemctl("reset-failed"), systemctl("restart"));
       assertThat(health.requests()).isEqualTo(2);
     }
+  }
+
+  @Test
+  void aHealthyAnswerIsTheProofWithNoSettleTimeOnTop() throws Exception {
+    try (HealthServer health = new HealthServer(200)) {
+      ServiceResource s =
+          new ServiceResource(
+              UNIT,
+              systemd.manager(Duration.ofHours(1)),
+              Optional.of(new HealthCheck(health.url(), Duration.ofSeconds(5))));
+
+      // Waiting out the hour would fail this; the healthy answer ends the wait.
+      Result r = assertTimeoutPreemptively(Duration.ofMinutes(1), () -> s.refresh(true));
+
+      assertThat(r.after()).isEqualTo("active (running) pid 200, healthy");
+    }
+  }
+
+  @Test
+  void withoutAHealthCheckAUnitThatDiesWithinTheSettleTimeFails() {
+    // Up before the restart and right after it, gone when the settle time is over.
+    systemd.dieAfterShows = 2;
+    ServiceResource s =
+        new ServiceResource(UNIT, systemd.manager(Duration.ofMillis(20)), Optional.empty());
+
+    assertThatThrownBy(() -> s.refresh(true)).hasMessageContaining("started but did not stay up");
   }
 
   @Test

@@ -25,10 +25,15 @@ public final class FakeSystemd implements CommandRunner {
 
   /** A unit manager over this fake, with no settle time. */
   public UnitManager manager() {
+    return manager(Duration.ZERO);
+  }
+
+  /** A unit manager over this fake, with {@code settle} as its settle time. */
+  public UnitManager manager(Duration settle) {
     return new UnitManager(
         new Systemctl(this, Duration.ofSeconds(5)),
         Duration.ofSeconds(2),
-        Duration.ZERO,
+        settle,
         new HealthChecker());
   }
 
