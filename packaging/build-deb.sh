@@ -90,6 +90,10 @@ install -m 644 "$here/debian/copyright" "$tree/usr/share/doc/warehouse-agent/cop
 # A native package (no Debian revision): its changelog is changelog.gz (lintian, policy 12.7).
 gzip -9n < "$changelog" > "$tree/usr/share/doc/warehouse-agent/changelog.gz"
 gzip -9n < "$project/README.md" > "$tree/usr/share/doc/warehouse-agent/README.md.gz"
+# The operator's reference beside it (the README points to them); the developers' docs stay out.
+for doc in configuration operations; do
+  gzip -9n < "$project/src/site/markdown/$doc.md" > "$tree/usr/share/doc/warehouse-agent/$doc.md.gz"
+done
 gzip -9n < "$here/debian/agent.1" > "$tree/usr/share/man/man1/agent.1.gz"
 chmod 644 "$tree/usr/share/man/man1/agent.1.gz"
 rm "$changelog"

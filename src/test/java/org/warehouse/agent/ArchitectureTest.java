@@ -8,7 +8,7 @@ import com.tngtech.archunit.core.importer.ClassFileImporter;
 import com.tngtech.archunit.core.importer.ImportOption;
 import org.junit.jupiter.api.Test;
 
-/** Keeps the package dependencies pointing one way, as the README's architecture section says. */
+/** Keeps the package dependencies pointing one way, as src/site/markdown/architecture.md says. */
 class ArchitectureTest {
   private static final String ROOT = "org.warehouse.agent.";
   private static final JavaClasses CLASSES =

@@ -24,11 +24,12 @@ import org.junit.jupiter.api.extension.ExtendWith;
 import org.warehouse.agent.state.Json;
 
 /**
- * The fault matrix of README.md, one test per row, on one sandboxed host whose agent runs as the
- * daemon under the sandbox's systemd: each row injects its fault, runs {@code agent converge --now}
- * through the daemon, and checks the exit code and the message naming the fault, that the host
- * still serves a working version with a complete config.yml, that the daemon's metrics recorded the
- * fault, and that the next clean run recovers. Rows run in order; each leaves the host working.
+ * The fault table of src/site/markdown/operations.md, one test per row, on one sandboxed host whose
+ * agent runs as the daemon under the sandbox's systemd: each row injects its fault, runs {@code
+ * agent converge --now} through the daemon, and checks the exit code and the message naming the
+ * fault, that the host still serves a working version with a complete config.yml, that the daemon's
+ * metrics recorded the fault, and that the next clean run recovers. Rows run in order; each leaves
+ * the host working.
  */
 @ExtendWith(SandboxSupport.class)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)

@@ -16,18 +16,26 @@ import org.junit.jupiter.api.io.TempDir;
 import org.yaml.snakeyaml.Yaml;
 
 /**
- * The README's agent.yml reference is the code's: every key SettingsLoader accepts is in it, it
- * names no key the loader refuses, and the example itself is a valid agent.yml.
+ * The agent.yml reference of configuration.md is the code's: every key SettingsLoader accepts is in
+ * it, it names no key the loader refuses, and the example itself is a valid agent.yml; so is the
+ * README's minimal configuration.
  */
-class ReadmeReferenceTest {
-  private static String referenceBlock() throws IOException {
-    String readme = Files.readString(Path.of("README.md"), StandardCharsets.UTF_8);
-    int section = readme.indexOf("\n### agent.yml\n");
-    assertThat(section).as("README section '### agent.yml'").isPositive();
-    int start = readme.indexOf("```yaml\n", section);
-    int end = readme.indexOf("\n```", start + 8);
+class ConfigurationReferenceTest {
+  private static final Path CONFIGURATION = Path.of("src/site/markdown/configuration.md");
+
+  /** The first ```yaml block after {@code heading} in {@code doc}. */
+  private static String yamlBlock(Path doc, String heading) throws IOException {
+    String text = Files.readString(doc, StandardCharsets.UTF_8);
+    int section = text.indexOf("\n" + heading + "\n");
+    assertThat(section).as("%s section '%s'", doc, heading).isPositive();
+    int start = text.indexOf("```yaml\n", section);
+    int end = text.indexOf("\n```", start + 8);
     assertThat(start).as("a ```yaml block in that section").isPositive();
-    return readme.substring(start + 8, end + 1);
+    return text.substring(start + 8, end + 1);
+  }
+
+  private static String referenceBlock() throws IOException {
+    return yamlBlock(CONFIGURATION, "## agent.yml");
   }
 
   /** Keys by section, named as {@link SettingsLoader#KEYS} names them (one level deep). */
@@ -79,5 +87,21 @@ class ReadmeReferenceTest {
 
     assertThat(s.repositories()).hasSize(1);
     assertThat(s.packages()).hasSize(1);
+  }
+
+  @Test
+  void theReadmesMinimalConfigurationIsAValidAgentYml(@TempDir Path dir) throws Exception {
+    Path file = dir.resolve("agent.yml");
+    Files.writeString(
+        file,
+        yamlBlock(Path.of("README.md"), "## A minimal configuration"),
+        StandardCharsets.UTF_8);
+
+    Settings s = SettingsLoader.load(file);
+
+    assertThat(s.repositories()).hasSize(1);
+    assertThat(s.packages()).hasSize(1);
+    assertThat(s.configFiles()).hasSize(1);
+    assertThat(s.services()).hasSize(1);
   }
 }
