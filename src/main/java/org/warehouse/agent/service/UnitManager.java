@@ -41,8 +41,7 @@ public final class UnitManager {
   /** Starts {@code unit} and waits until it is verifiably running and, with a check, healthy. */
   public UnitState start(String unit, Optional<HealthCheck> health)
       throws ServiceException, InterruptedException {
-    systemctl.resetFailed(unit);
-    systemctl.start(unit);
+    begin(unit, false);
     return awaitRunning(unit, 0, health);
   }
 
@@ -57,9 +56,33 @@ public final class UnitManager {
    */
   public UnitState restart(String unit, long oldPid, Optional<HealthCheck> health)
       throws ServiceException, InterruptedException {
-    systemctl.resetFailed(unit);
-    systemctl.restart(unit);
+    begin(unit, true);
     return awaitRunning(unit, oldPid, health);
+  }
+
+  /**
+   * Starts or restarts {@code unit}; when systemd refuses and the unit is failed (it hit its start
+   * rate limit, say), clears the failed state and tries once more.
+   */
+  private void begin(String unit, boolean restart) throws ServiceException, InterruptedException {
+    try {
+      startOrRestart(unit, restart);
+    } catch (ServiceException e) {
+      if (!"failed".equals(systemctl.show(unit).activeState())) {
+        throw e;
+      }
+      systemctl.resetFailed(unit);
+      startOrRestart(unit, restart);
+    }
+  }
+
+  private void startOrRestart(String unit, boolean restart)
+      throws ServiceException, InterruptedException {
+    if (restart) {
+      systemctl.restart(unit);
+    } else {
+      systemctl.start(unit);
+    }
   }
 
   /**

@@ -37,7 +37,8 @@ class ServiceResourceTest {
       assertThat(r.outcome()).isEqualTo(Outcome.CHANGED);
       assertThat(r.before()).isEqualTo("active (running) pid 100");
       assertThat(r.after()).isEqualTo("active (running) pid 200, healthy");
-      assertThat(changes()).containsExactly(systemctl("reset-failed"), systemctl("restart"));
+      // No reset-failed on the way: a process saved on every restart.
+      assertThat(changes()).containsExactly(systemctl("restart"));
       assertThat(health.requests()).isEqualTo(2);
     }
   }
@@ -117,6 +118,17 @@ class ServiceResourceTest {
   }
 
   @Test
+  void aUnitThatHitItsStartLimitIsResetAndRestartedOnce() throws Exception {
+    systemd.startLimitHit = true;
+
+    Result r = service(Optional.empty()).refresh(true);
+
+    assertThat(r.after()).isEqualTo("active (running) pid 200");
+    assertThat(changes())
+        .containsExactly(systemctl("restart"), systemctl("reset-failed"), systemctl("restart"));
+  }
+
+  @Test
   void aStoppedDisabledUnitIsEnabledStartedAndCheckedAndNotRestartedTwice() throws Exception {
     systemd.activeState = "inactive";
     systemd.subState = "dead";
@@ -135,12 +147,7 @@ class ServiceResourceTest {
       // A second notification (after a rollback) restarts for real.
       assertThat(s.refresh(true).outcome()).isEqualTo(Outcome.CHANGED);
       assertThat(changes())
-          .containsExactly(
-              systemctl("enable"),
-              systemctl("reset-failed"),
-              systemctl("start"),
-              systemctl("reset-failed"),
-              systemctl("restart"));
+          .containsExactly(systemctl("enable"), systemctl("start"), systemctl("restart"));
     }
   }
 

@@ -21,6 +21,10 @@ public final class FakeSystemd implements CommandRunner {
   public long pid = 100;
   public boolean crashOnStart;
   public int dieAfterShows = -1;
+
+  /** systemd refuses to start the unit (it hit its start rate limit) until reset-failed. */
+  public boolean startLimitHit;
+
   private long nextPid = 200;
 
   /** A unit manager over this fake, with no settle time. */
@@ -67,6 +71,18 @@ public final class FakeSystemd implements CommandRunner {
                 + "\n");
       }
       case "start", "restart" -> {
+        if (startLimitHit) {
+          activeState = "failed";
+          subState = "failed";
+          pid = 0;
+          return new CommandResult(
+              c,
+              1,
+              "",
+              "Job for web.service failed because start of the service was attempted too often.\n",
+              false,
+              Duration.ZERO);
+        }
         if (crashOnStart) {
           activeState = "failed";
           subState = "failed";
@@ -83,6 +99,7 @@ public final class FakeSystemd implements CommandRunner {
         return ok(c, "");
       }
       case "reset-failed" -> {
+        startLimitHit = false;
         return ok(c, "");
       }
       default -> throw new AssertionError("unexpected systemctl call: " + a);
