@@ -9,7 +9,7 @@ import java.util.Optional;
  * settle time; where a health URL is set, also that it answers 2xx in time, from that process.
  */
 public final class UnitManager {
-  // systemd answers on its private bus in about a millisecond: a short poll costs little.
+  // A look at the unit's state is cheap (systemd's private bus): poll closely.
   private static final Duration POLL = Duration.ofMillis(50);
   private final Systemctl systemctl;
   private final Duration startTimeout;
