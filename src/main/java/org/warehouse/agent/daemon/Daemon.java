@@ -71,7 +71,7 @@ public final class Daemon implements RunCoordinator.Context {
     this.hostKey = hostKey;
     this.maintenance = new MaintenanceGate(this::settings, clock);
     this.metrics = new AgentMetrics(version, this::nextRun, maintenance::disabledSince);
-    this.settings = new SettingsReload(source, initial, clock, metrics);
+    this.settings = new SettingsReload(source, initial, startedAt, clock, metrics);
     this.listener = new FanOutListener(List.of(new LoggingListener(), metrics));
     this.runs = new RunCoordinator(this);
   }

@@ -24,12 +24,20 @@ final class SettingsReload {
   private volatile Instant loadedAt;
   private HostSchedule schedule;
 
-  SettingsReload(SettingsSource source, Settings initial, Clock clock, AgentMetrics metrics) {
+  /**
+   * @param loadedAt when {@code initial} was read
+   */
+  SettingsReload(
+      SettingsSource source,
+      Settings initial,
+      Instant loadedAt,
+      Clock clock,
+      AgentMetrics metrics) {
     this.source = source;
     this.current = initial;
+    this.loadedAt = loadedAt;
     this.clock = clock;
     this.metrics = metrics;
-    this.loadedAt = clock.instant();
   }
 
   /** The schedule a reload moves (set once the daemon has started it). */
