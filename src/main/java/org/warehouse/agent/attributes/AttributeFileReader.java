@@ -80,8 +80,7 @@ public final class AttributeFileReader {
         } catch (IOException e) {
           throw new AttributeException(p + ": cannot check attribute directory: " + reason(e), e);
         }
-        // A directory stream and a sort by name, not Files.list: no stream pipeline or lambdas
-        // to link on the cold path of a short-lived `converge --now`.
+        // Sorted by name: the merge order of the files in a directory.
         List<String> names = new ArrayList<>();
         try (DirectoryStream<Path> s = Files.newDirectoryStream(p)) {
           for (Path f : s) {

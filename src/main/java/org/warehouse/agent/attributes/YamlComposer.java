@@ -10,8 +10,8 @@ import org.yaml.snakeyaml.reader.StreamReader;
 /**
  * SnakeYAML's node tree of one document, with limits on aliases, depth and size (no billion laughs)
  * and the attribute schema; no object is ever constructed from it. What {@code Yaml.compose} does
- * without building a Yaml: its constructor and representer load ~40 classes and start
- * java.util.logging (SnakeYAML's logger), ~20-30 ms of a command that never needs them.
+ * without building a Yaml, whose constructor and representer a reader never needs and which starts
+ * java.util.logging (SnakeYAML's logger).
  */
 public final class YamlComposer {
   private YamlComposer() {}

@@ -1,5 +1,8 @@
 package org.warehouse.agent.config;
 
+import java.nio.file.InvalidPathException;
+import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
@@ -90,6 +93,34 @@ final class YamlMap {
       throw error(v, child(key), "expected a string, found " + describe(v));
     }
     return s.getValue();
+  }
+
+  /** A duration like {@code 30s}, {@code 5m} (see {@link Durations}). */
+  Duration duration(String key, String fallback) throws ConfigException {
+    String text = string(key, fallback);
+    try {
+      return Durations.parse(text);
+    } catch (IllegalArgumentException e) {
+      throw error(has(key) ? node(key) : node, child(key), e.getMessage());
+    }
+  }
+
+  /** An absolute, normalized path. */
+  Path absolutePath(String key, String fallback) throws ConfigException {
+    String text = string(key, fallback);
+    Path p;
+    try {
+      p = Path.of(text);
+    } catch (InvalidPathException e) {
+      throw error(node(key), child(key), "not a path: " + e.getReason());
+    }
+    if (!p.isAbsolute()) {
+      throw error(node(key), child(key), "'" + text + "' is not an absolute path");
+    }
+    if (!p.normalize().equals(p) || text.contains("/../") || text.endsWith("/..")) {
+      throw error(node(key), child(key), "'" + text + "' is not a normalized path");
+    }
+    return p;
   }
 
   int integer(String key, int fallback) throws ConfigException {

@@ -4,8 +4,13 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Instant;
+import java.util.Map;
+import java.util.Optional;
 import java.util.function.BooleanSupplier;
 import java.util.logging.Logger;
+import org.warehouse.agent.service.ServiceException;
+import org.warehouse.agent.service.Systemctl;
 
 /**
  * A restart the package's postinst asked for (an upgrade of warehouse-agent), done once no converge
@@ -14,8 +19,8 @@ import java.util.logging.Logger;
  * a blocking restart from the postinst (its grandchild) would wait for a daemon that waits for the
  * postinst. So the postinst writes {@code RUNTIME_DIRECTORY/restart-requested} and returns; the
  * daemon polls the file every second and, when idle, asks systemd for a restart without waiting for
- * it ({@code systemctl restart --no-block}): SIGTERM finds it idle, it exits 0, and systemd starts
- * the new version.
+ * it ({@link Systemctl#requestRestart}): SIGTERM finds it idle, it exits 0, and systemd starts the
+ * new version.
  */
 final class DeferredRestart implements Runnable {
   /** The file's name in the unit's runtime directory (the postinst writes it). */
@@ -25,7 +30,7 @@ final class DeferredRestart implements Runnable {
 
   /** What restarts the daemon. */
   interface Restarter {
-    void restart() throws IOException, InterruptedException;
+    void restart() throws ServiceException, InterruptedException;
   }
 
   private final Path request;
@@ -41,12 +46,39 @@ final class DeferredRestart implements Runnable {
   }
 
   /**
+   * The poll for this daemon's unit, when it runs under systemd (a runtime directory in {@code
+   * env}, a {@code .service} in {@code procSelfCgroup}); stale requests already forgotten.
+   *
+   * @param busy whether a converge is in progress
+   */
+  static Optional<DeferredRestart> underSystemd(
+      Map<String, String> env,
+      Path procSelfCgroup,
+      Instant startedAt,
+      BooleanSupplier busy,
+      Systemctl systemctl) {
+    String dirs = env.get("RUNTIME_DIRECTORY");
+    Optional<String> unit = ownUnit(procSelfCgroup);
+    if (dirs == null || dirs.isBlank() || unit.isEmpty()) {
+      return Optional.empty();
+    }
+    String name = unit.get();
+    DeferredRestart restart =
+        new DeferredRestart(
+            Path.of(dirs.split(":", -1)[0]).resolve(FILE),
+            busy,
+            () -> systemctl.requestRestart(name));
+    restart.clearStale(startedAt);
+    return Optional.of(restart);
+  }
+
+  /**
    * Forgets a request older than this daemon ({@code startedAt}, the JVM's start): it was meant for
    * the daemon that ran then, and this one already runs the version installed before it started. A
    * request written while this JVM was starting is kept: the jar may have been replaced after the
    * JVM opened the old one.
    */
-  void clearStale(java.time.Instant startedAt) {
+  void clearStale(Instant startedAt) {
     try {
       if (Files.exists(request)
           && Files.getLastModifiedTime(request).toInstant().isBefore(startedAt)) {
@@ -77,7 +109,7 @@ final class DeferredRestart implements Runnable {
       LOG.info("restart requested (" + why + "): no converge in progress, restarting now");
       done = true;
       restarter.restart();
-    } catch (IOException e) {
+    } catch (IOException | ServiceException e) {
       done = false;
       LOG.severe(
           "cannot restart for " + why + ": " + e.getMessage() + "; restart the unit by hand");
@@ -90,20 +122,18 @@ final class DeferredRestart implements Runnable {
    * The unit this process runs in, from its cgroup ({@code 0::/system.slice/NAME.service}), if it
    * is a service.
    */
-  static java.util.Optional<String> ownUnit(Path procSelfCgroup) {
+  static Optional<String> ownUnit(Path procSelfCgroup) {
     try {
       for (String line : Files.readAllLines(procSelfCgroup, StandardCharsets.UTF_8)) {
         if (line.startsWith("0::")) {
           String name = line.substring(line.lastIndexOf('/') + 1);
-          return name.endsWith(".service")
-              ? java.util.Optional.of(name)
-              : java.util.Optional.empty();
+          return name.endsWith(".service") ? Optional.of(name) : Optional.empty();
         }
       }
     } catch (IOException e) {
       LOG.warning("cannot read " + procSelfCgroup + ": " + e.getMessage());
     }
-    return java.util.Optional.empty();
+    return Optional.empty();
   }
 
   private String why() {

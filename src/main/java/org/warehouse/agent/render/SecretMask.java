@@ -45,7 +45,7 @@ final class SecretMask {
     }
   }
 
-  // Sorted longest first by insertion: no comparator to link on a short command's path.
+  // Kept longest first, so a secret that contains another is masked whole.
   private void insert(String needle, String mark) {
     if (needle.isBlank() || needles.contains(needle)) {
       return;

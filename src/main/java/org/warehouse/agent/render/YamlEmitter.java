@@ -170,7 +170,7 @@ final class YamlEmitter {
 
   private static final Comparator<String> BY_CODE_POINTS = new ByCodePoints();
 
-  /** {@link #compareCodePoints} as a comparator (a class: no lambda to link at first use). */
+  /** {@link #compareCodePoints} as a comparator. */
   private static final class ByCodePoints implements Comparator<String> {
     @Override
     public int compare(String a, String b) {

@@ -69,6 +69,14 @@ public final class Systemctl {
     call("restart", "--", unit);
   }
 
+  /**
+   * Queues a restart of {@code unit} without waiting for it ({@code --no-block}): what a unit asks
+   * for its own restart, since a blocking call would wait for the very stop it causes.
+   */
+  public void requestRestart(String unit) throws ServiceException, InterruptedException {
+    call("restart", "--no-block", "--", unit);
+  }
+
   public void start(String unit) throws ServiceException, InterruptedException {
     call("start", "--", unit);
   }

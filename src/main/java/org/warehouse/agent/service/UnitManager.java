@@ -10,7 +10,7 @@ import java.util.Optional;
  * time.
  */
 public final class UnitManager {
-  // systemd answers on its private bus in about a millisecond: a short poll costs little.
+  // A look at the unit's state is cheap (systemd's private bus): poll closely.
   private static final Duration POLL = Duration.ofMillis(50);
   private final Systemctl systemctl;
   private final Duration startTimeout;

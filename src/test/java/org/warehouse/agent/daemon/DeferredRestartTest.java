@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -13,8 +14,12 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.warehouse.agent.exec.FakeCommandRunner;
+import org.warehouse.agent.service.Systemctl;
 
-/** The postinst's restart request: honoured only when no converge runs, once; readiness argv. */
+/**
+ * The postinst's restart request: honoured only when no converge runs, once, through {@code
+ * systemctl restart --no-block}; readiness argv.
+ */
 class DeferredRestartTest {
   @Test
   void waitsForTheRunInProgressThenRestartsOnce(@TempDir Path dir) throws Exception {
@@ -67,6 +72,47 @@ class DeferredRestartTest {
     assertThat(DeferredRestart.ownUnit(cgroup)).contains("warehouse-agent.service");
     Files.writeString(cgroup, "0::/user.slice/user-0.slice/session-1.scope\n");
     assertThat(DeferredRestart.ownUnit(cgroup)).isEmpty();
+  }
+
+  @Test
+  void theDaemonsOwnRestartIsQueuedThroughSystemctlWithoutBlocking(@TempDir Path dir)
+      throws Exception {
+    Path cgroup = dir.resolve("cgroup");
+    Files.writeString(cgroup, "0::/system.slice/warehouse-agent.service\n");
+    Path runtime = Files.createDirectory(dir.resolve("run"));
+    FakeCommandRunner runner = new FakeCommandRunner().on(List.of("systemctl"), 0, "", "");
+    Systemctl systemctl = new Systemctl(runner, Duration.ofSeconds(30));
+    Instant started = Instant.now().minusSeconds(5);
+
+    assertThat(DeferredRestart.underSystemd(Map.of(), cgroup, started, () -> false, systemctl))
+        .as("no runtime directory: not under systemd")
+        .isEmpty();
+    Path scope = dir.resolve("scope");
+    Files.writeString(scope, "0::/user.slice/user-0.slice/session-1.scope\n");
+    Map<String, String> env = Map.of("RUNTIME_DIRECTORY", runtime + ":/run/other");
+    assertThat(DeferredRestart.underSystemd(env, scope, started, () -> false, systemctl))
+        .as("not a service")
+        .isEmpty();
+
+    DeferredRestart r =
+        DeferredRestart.underSystemd(env, cgroup, started, () -> false, systemctl).orElseThrow();
+    r.run();
+    assertThat(runner.commands()).isEmpty();
+    Files.writeString(runtime.resolve(DeferredRestart.FILE), "upgrade to 26.11.02\n");
+    r.run();
+
+    assertThat(runner.argvs())
+        .containsExactly(
+            List.of(
+                "systemctl",
+                "--no-pager",
+                "--quiet",
+                "restart",
+                "--no-block",
+                "--",
+                "warehouse-agent.service"));
+    assertThat(runner.commands().get(0).timeout()).isEqualTo(Duration.ofSeconds(30));
+    assertThat(runtime.resolve(DeferredRestart.FILE)).doesNotExist();
   }
 
   @Test
