@@ -97,7 +97,7 @@ public final class Main implements Runnable {
   // Only the named subcommand when there is one, else all of them.
   private static CommandLine commandLine(Optional<String> named) {
     CommandLine cl = new CommandLine(new Main());
-    Supplier<Object> only = named.map(Commands.ALL::get).orElse(null);
+    Supplier<Object> only = named.isPresent() ? Commands.ALL.get(named.get()) : null;
     if (only != null) {
       cl.addSubcommand(named.get(), only.get());
     } else {
