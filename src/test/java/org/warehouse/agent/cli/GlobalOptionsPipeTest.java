@@ -70,6 +70,10 @@ class GlobalOptionsPipeTest {
     AgentProcess.Result list = before(List.of("quarantine", "list"));
     assertThat(list.exit()).as(list.err()).isZero();
     assertThat(list.out()).contains("no quarantined versions");
+    AgentProcess.Result between =
+        AgentProcess.run("quarantine", "--config", yml.toString(), "list", "--json");
+    assertThat(between.exit()).as(between.err()).isZero();
+    assertThat(between.out()).contains("\"quarantined\"");
   }
 
   @Test
