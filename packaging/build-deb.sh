@@ -65,7 +65,8 @@ export SOURCE_DATE_EPOCH=${SOURCE_DATE_EPOCH:-$(date -u -d "$entry_date" +%s)}
 # --- files
 install -d -m 755 "$tree/usr/share/warehouse-agent" "$tree/usr/bin" "$tree/lib/systemd/system" \
   "$tree/etc/warehouse-agent/attributes.d" "$tree/etc/warehouse-agent/keys" \
-  "$tree/usr/share/doc/warehouse-agent" "$tree/usr/share/man/man1" "$tree/DEBIAN"
+  "$tree/usr/share/doc/warehouse-agent" "$tree/usr/share/man/man1" \
+  "$tree/usr/share/bash-completion/completions" "$tree/DEBIAN"
 # Secrets and state are root's alone (the agent refuses secrets readable by others anyway).
 install -d -m 700 "$tree/etc/warehouse-agent/secrets" "$tree/var/lib/warehouse-agent"
 python3 "$here/stamp-version.py" "$jar" "$tree/usr/share/warehouse-agent/warehouse-agent.jar" "$version"
@@ -94,8 +95,14 @@ gzip -9n < "$project/README.md" > "$tree/usr/share/doc/warehouse-agent/README.md
 for doc in configuration operations; do
   gzip -9n < "$project/src/site/markdown/$doc.md" > "$tree/usr/share/doc/warehouse-agent/$doc.md.gz"
 done
-gzip -9n < "$here/debian/agent.1" > "$tree/usr/share/man/man1/agent.1.gz"
+# agent(1) and the bash completion, written from the packaged jar's command model
+# (cli/GeneratedDocs), so that they list every command and option it has.
+docs=$tree/generated-docs
+"${JAVA_HOME:+$JAVA_HOME/bin/}java" -cp "$jar" org.warehouse.agent.cli.GeneratedDocs "$docs"
+gzip -9n < "$docs/agent.1" > "$tree/usr/share/man/man1/agent.1.gz"
 chmod 644 "$tree/usr/share/man/man1/agent.1.gz"
+install -m 644 "$docs/agent.bash-completion" "$tree/usr/share/bash-completion/completions/agent"
+rm -r "$docs"
 rm "$changelog"
 chmod 644 "$tree"/usr/share/doc/warehouse-agent/*.gz
 

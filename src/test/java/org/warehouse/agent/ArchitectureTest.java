@@ -50,6 +50,7 @@ class ArchitectureTest {
         "converge",
         "metrics",
         "daemon",
+        "launch",
         "cli");
   }
 
@@ -67,13 +68,14 @@ class ArchitectureTest {
         "converge",
         "metrics",
         "daemon",
+        "launch",
         "cli");
   }
 
   @Test
   void hostLayersDoNotReachUp() {
     for (String low : new String[] {"attributes", "render", "apt", "service"}) {
-      mayNotUse(low, "config", "resource", "converge", "metrics", "daemon", "cli");
+      mayNotUse(low, "config", "resource", "converge", "metrics", "daemon", "launch", "cli");
     }
     mayNotUse("attributes", "render", "apt", "service");
     // config may read the attributes package's schema and SecretRef, nothing above it.
@@ -82,7 +84,7 @@ class ArchitectureTest {
 
   @Test
   void resourcesDoNotReachUpAndNeverSpawnProcesses() {
-    mayNotUse("resource", "converge", "metrics", "daemon", "cli", "config");
+    mayNotUse("resource", "converge", "metrics", "daemon", "launch", "cli", "config");
     noClasses()
         .that()
         .resideInAPackage(ROOT + "resource..")
@@ -97,9 +99,23 @@ class ArchitectureTest {
 
   @Test
   void convergeKnowsNothingOfTheDaemonOrCli() {
-    mayNotUse("converge", "metrics", "daemon", "cli");
-    mayNotUse("metrics", "daemon", "cli");
-    mayNotUse("daemon", "cli");
+    mayNotUse("converge", "metrics", "daemon", "launch", "cli");
+    mayNotUse("metrics", "daemon", "launch", "cli");
+    mayNotUse("daemon", "launch", "cli");
+  }
+
+  @Test
+  void theFastPathsSitBelowTheCliAndAboveTheDaemonsHeavyParts() {
+    // cli -> launch -> converge: the start-up paths never reach back into picocli's commands,
+    // nor into the daemon's scheduler and metrics, which a short command must not load.
+    mayNotUse("launch", "cli", "metrics");
+    noClasses()
+        .that()
+        .resideInAPackage(ROOT + "launch..")
+        .should()
+        .dependOnClassesThat()
+        .resideInAnyPackage("picocli..", "org.quartz..", "io.micrometer..", "java.net.http..")
+        .check(CLASSES);
   }
 
   @Test
@@ -109,7 +125,7 @@ class ArchitectureTest {
     mayNotUse("metrics", "daemon", "cli");
     for (String low :
         new String[] {"converge", "resource", "apt", "render", "service", "attributes", "config"}) {
-      mayNotUse(low, "daemon", "metrics", "cli");
+      mayNotUse(low, "daemon", "metrics", "launch", "cli");
     }
   }
 

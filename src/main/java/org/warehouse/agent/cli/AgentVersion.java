@@ -5,9 +5,8 @@ import picocli.CommandLine.IVersionProvider;
 /** The agent's release version (YY.MM.NN), stamped into the jar's manifest by the build. */
 public final class AgentVersion implements IVersionProvider {
   // From the package's manifest attributes: for a class mapped from the class archive the JVM
-  // defines its package with the manifest the archive holds, so nothing opens the 8 MB jar (a
-  // resource read from it was ~10 ms of every command). Classes outside a jar (unit tests) have
-  // no manifest.
+  // defines its package with the manifest the archive holds, so no command opens the 8 MB jar
+  // just to read its version. Classes outside a jar (unit tests) have no manifest.
   private static final String VERSION = load();
 
   public static String get() {

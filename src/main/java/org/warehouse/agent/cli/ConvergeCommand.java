@@ -18,6 +18,8 @@ import org.warehouse.agent.converge.RunReport;
 import org.warehouse.agent.converge.Trigger;
 import org.warehouse.agent.daemon.ControlClient;
 import org.warehouse.agent.daemon.RunOutcome;
+import org.warehouse.agent.launch.QuickConverge;
+import org.warehouse.agent.launch.StderrLog;
 import org.warehouse.agent.resource.AptIndexResource;
 import org.warehouse.agent.state.Json;
 import picocli.CommandLine.Command;
@@ -35,9 +37,7 @@ import picocli.CommandLine.Spec;
     mixinStandardHelpOptions = true,
     description = "Converge this host now: packages, config files, services.")
 final class ConvergeCommand implements Callable<Integer> {
-  // Here and on the converge's cold path, small classes rather than lambdas: the first call of
-  // each lambda links it through the JDK's method handles, ~0.4 ms apiece in this short-lived
-  // JVM (40 of them were ~15 ms of a no-op `converge --now`). CliFootprintTest holds it.
+  // On the converge --now path: its rules are package org.warehouse.agent.launch's.
 
   /** An in-process run reports its repository polls to nobody (the daemon counts them). */
   private static final class IgnoredPolls implements AptIndexResource.PollObserver {
@@ -124,8 +124,7 @@ final class ConvergeCommand implements Callable<Integer> {
       }
     }
     // The run is this process's. Its lines go straight to stderr in the journal format, as a thin
-    // client's do: nothing on this path logs through java.util.logging, whose LogManager and
-    // handler set-up were ~20 ms of every in-process converge.
+    // client's do: nothing on this path starts java.util.logging (see StderrLog).
     Converger converger =
         Wiring.converger(
             settings, new LoggingListener(StderrLog.forThisProcess(verbose)), IGNORED_POLLS);
@@ -217,7 +216,10 @@ final class ConvergeCommand implements Callable<Integer> {
         prefix, r.status(), r.id(), change, r.detail().isEmpty() ? "" : " (" + r.detail() + ")");
   }
 
-  /** Exit code per DESIGN.md: plain 0/1, or Puppet-style detailed codes. */
+  /**
+   * Exit code: 0 when nothing failed, else 1; with --detailed-exitcodes Puppet's, 0 unchanged, 2
+   * changed, 4 failed, 6 changed and failed.
+   */
   static int exitCode(RunReport report, boolean detailed) {
     if (!detailed) {
       return report.failed() ? ExitCodes.FAILED : ExitCodes.OK;

@@ -4,6 +4,7 @@ import java.util.logging.ConsoleHandler;
 import java.util.logging.Level;
 import java.util.logging.LogManager;
 import java.util.logging.Logger;
+import org.warehouse.agent.launch.JournalFormatter;
 
 /** Sends all logging (ours and Quartz's, via SLF4J) to stderr, one line an event. */
 final class Logging {

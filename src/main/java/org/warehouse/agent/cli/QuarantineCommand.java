@@ -32,6 +32,9 @@ import picocli.CommandLine.Spec;
             + " later runs.",
     subcommands = {QuarantineCommand.ListCommand.class, QuarantineCommand.ClearCommand.class})
 final class QuarantineCommand implements Runnable {
+  // Also before list or clear, as before any subcommand.
+  @Mixin ConfigOption config;
+
   @Spec picocli.CommandLine.Model.CommandSpec spec;
 
   @Override

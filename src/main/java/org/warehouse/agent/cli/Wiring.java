@@ -9,7 +9,7 @@ import org.warehouse.agent.exec.ProcessCommandRunner;
 import org.warehouse.agent.resource.AptIndexResource;
 
 /** Builds the agent's parts for the real host, in one place for every command. */
-final class Wiring {
+public final class Wiring {
   private Wiring() {}
 
   static HostPlanFactory plans(AptIndexResource.PollObserver polls) {
@@ -17,7 +17,7 @@ final class Wiring {
         new ProcessCommandRunner(), Clock.systemUTC(), polls, AgentVersion.get(), System.getenv());
   }
 
-  static Converger converger(
+  public static Converger converger(
       Settings settings, RunListener listener, AptIndexResource.PollObserver polls) {
     return new Converger(settings, plans(polls), listener, Clock.systemUTC());
   }

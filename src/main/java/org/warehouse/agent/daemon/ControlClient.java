@@ -13,7 +13,9 @@ import org.warehouse.agent.converge.Trigger;
 
 /**
  * The CLI's end of the control socket. Deliberately small: it loads neither Quartz nor Micrometer
- * nor an HTTP client, so {@code agent converge --now} stays a quick command.
+ * nor an HTTP client, so {@code agent converge --now} stays a quick command. Part of the start-up
+ * boundary package {@code org.warehouse.agent.launch} describes; it stays here, beside the
+ * package-private protocol classes it speaks.
  */
 public final class ControlClient implements AutoCloseable {
   private final Path path;
@@ -57,9 +59,9 @@ public final class ControlClient implements AutoCloseable {
    * Names the JDK's own selector provider in the system property {@link
    * java.nio.channels.spi.SelectorProvider#provider()} reads first. Without it the first channel
    * looks for providers with ServiceLoader, which opens the agent's 8 MB jar (its classes come from
-   * the class archive; nothing else in a thin client opens it) only to find none there: ~25 ms of
-   * {@code converge --now} through the daemon. Only where this JDK has that class, and never over a
-   * value someone set: otherwise the usual lookup.
+   * the class archive; nothing else in a thin client opens it) only to find none there, a cost
+   * every {@code converge --now} through the daemon would pay. Only where this JDK has that class,
+   * and never over a value someone set: otherwise the usual lookup.
    */
   static void preferPlatformSelectorProvider() {
     if (System.getProperty(SELECTOR_PROVIDER) != null) {

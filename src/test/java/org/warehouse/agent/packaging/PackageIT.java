@@ -18,6 +18,7 @@ import java.util.regex.Pattern;
 import java.util.zip.ZipFile;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.warehouse.agent.cli.GeneratedDocs;
 import org.warehouse.agent.sandbox.AgentPackage;
 
 /**
@@ -106,11 +107,12 @@ class PackageIT {
         .containsEntry("/usr/share/doc/warehouse-agent/configuration.md.gz", "-rw-r--r--")
         .containsEntry("/usr/share/doc/warehouse-agent/operations.md.gz", "-rw-r--r--")
         .containsEntry("/usr/share/man/man1/agent.1.gz", "-rw-r--r--")
+        .containsEntry("/usr/share/bash-completion/completions/agent", "-rw-r--r--")
         .containsEntry("/usr/share/warehouse-agent/warehouse-agent.classlist", "-rw-r--r--")
         .containsEntry("/usr/share/warehouse-agent/warehouse-agent-daemon.classlist", "-rw-r--r--")
         .containsEntry("/usr/lib/warehouse-agent/cds-archive", "-rwxr-xr-x");
     List<String> files = modes.keySet().stream().filter(p -> !p.endsWith("/")).toList();
-    assertThat(files).as("no file beyond those above").hasSize(15);
+    assertThat(files).as("no file beyond those above").hasSize(16);
   }
 
   @Test
@@ -126,6 +128,23 @@ class PackageIT {
             "--version");
 
     assertThat(version.text().strip()).isEqualTo("warehouse-agent " + AgentPackage.version());
+  }
+
+  @Test
+  void theManPageAndBashCompletionAreThoseOfTheCommandModel(@TempDir Path dir) throws Exception {
+    assertThat(run("dpkg-deb", "-x", AgentPackage.built().toString(), dir.toString()).exit())
+        .isZero();
+    Output man = run("gzip", "-dc", dir.resolve("usr/share/man/man1/agent.1.gz").toString());
+    assertThat(man.text()).isEqualTo(GeneratedDocs.manPage()).contains(".SS agent disable");
+    assertThat(Files.readString(dir.resolve("usr/share/bash-completion/completions/agent")))
+        .isEqualTo(GeneratedDocs.bashCompletion());
+    Output rendered =
+        run(
+            "sh",
+            "-c",
+            "gzip -dc \"$0\" | groff -man -ww -z 2>&1",
+            dir.resolve("usr/share/man/man1/agent.1.gz").toString());
+    assertThat(rendered.text()).as("groff's warnings").isEmpty();
   }
 
   @Test

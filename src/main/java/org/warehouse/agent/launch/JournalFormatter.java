@@ -1,4 +1,4 @@
-package org.warehouse.agent.cli;
+package org.warehouse.agent.launch;
 
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -12,20 +12,20 @@ import java.util.logging.LogRecord;
  * priority, which journald turns into the entry's level, and carries no timestamp of its own; on a
  * terminal it starts with a UTC timestamp and the level name.
  */
-final class JournalFormatter extends Formatter {
+public final class JournalFormatter extends Formatter {
   private final boolean journal;
 
-  JournalFormatter(boolean journal) {
+  public JournalFormatter(boolean journal) {
     this.journal = journal;
   }
 
   /** The format for this process: the journal's when systemd set JOURNAL_STREAM. */
-  static JournalFormatter forThisProcess() {
+  public static JournalFormatter forThisProcess() {
     return new JournalFormatter(System.getenv("JOURNAL_STREAM") != null);
   }
 
   /** The lowest level logged: FINE with --verbose, else INFO. */
-  static Level threshold(boolean verbose) {
+  public static Level threshold(boolean verbose) {
     return verbose ? Level.FINE : Level.INFO;
   }
 

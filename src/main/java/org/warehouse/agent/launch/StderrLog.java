@@ -1,4 +1,4 @@
-package org.warehouse.agent.cli;
+package org.warehouse.agent.launch;
 
 import java.io.PrintStream;
 import java.util.logging.Level;
@@ -6,23 +6,23 @@ import java.util.logging.LogRecord;
 import org.warehouse.agent.converge.LoggingListener;
 
 /**
- * Log lines of a thin client ({@code converge --now} answered by the daemon), written to stderr in
- * the format {@link Logging} gives java.util.logging's, without starting java.util.logging: its
- * LogManager was ~30 ms of such a client's 0.25 s.
+ * Log lines of {@code converge --now} (run here or answered by the daemon), written to stderr in
+ * the format the CLI gives java.util.logging's ({@link JournalFormatter}), without starting
+ * java.util.logging, whose LogManager set-up is a noticeable share of such a short command.
  */
-final class StderrLog implements LoggingListener.Sink {
+public final class StderrLog implements LoggingListener.Sink {
   private final PrintStream err;
   private final Level threshold;
   private final JournalFormatter formatter;
 
-  StderrLog(PrintStream err, boolean verbose, JournalFormatter formatter) {
+  public StderrLog(PrintStream err, boolean verbose, JournalFormatter formatter) {
     this.err = err;
     this.threshold = JournalFormatter.threshold(verbose);
     this.formatter = formatter;
   }
 
-  /** To System.err, as {@link Logging#configure} would set it up for this process. */
-  static StderrLog forThisProcess(boolean verbose) {
+  /** To System.err, in the format java.util.logging is given for this process. */
+  public static StderrLog forThisProcess(boolean verbose) {
     return new StderrLog(System.err, verbose, JournalFormatter.forThisProcess());
   }
 

@@ -1,4 +1,4 @@
-package org.warehouse.agent.cli;
+package org.warehouse.agent.launch;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

@@ -1,4 +1,4 @@
-package org.warehouse.agent.cli;
+package org.warehouse.agent.launch;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -9,6 +9,8 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.warehouse.agent.cli.Main;
+import org.warehouse.agent.cli.Wiring;
 import org.warehouse.agent.config.ConfigException;
 import org.warehouse.agent.config.Settings;
 import org.warehouse.agent.config.SettingsLoader;
@@ -74,12 +76,13 @@ class CliFootprintTest {
     assertThat(inProcess).contains("org.warehouse.agent.converge.Converger");
     assertThat(inProcess).contains("org.warehouse.agent.attributes.YamlAttributeParser");
     assertThat(Files.readString(dir.resolve("config.yml"))).contains("site: pypi");
-    // Nor java.util.logging's LogManager (~20 ms), nor a SnakeYAML Yaml (whose logger starts it):
+    // Nor java.util.logging's LogManager, nor a SnakeYAML Yaml (whose logger starts it):
     // the run's lines go to stderr in the journal format, both YAML files are only composed.
     assertThat(inProcess).doesNotContain(" java.util.logging.LogManager ");
     assertThat(inProcess).doesNotContain(" org.yaml.snakeyaml.Yaml ");
     assertThat(inProcess).containsPattern("--- stderr:\\n\\S+Z INFO converge started \\(manual");
-    // No lambda of the agent's own on this path: each costs ~0.4 ms to link at first use.
+    // No lambda of the agent's own on this path: each is linked through method handles at its
+    // first use, a cost a short-lived JVM pays in full.
     assertThat(inProcess).doesNotContainPattern("org\\.warehouse\\.agent\\.\\S+\\$\\$Lambda");
     for (String heavy : HEAVY) {
       assertThat(inProcess).as("in-process").doesNotContain(" " + heavy);
@@ -109,7 +112,7 @@ class CliFootprintTest {
       }
       // Nor Jackson's data binding: the client reads the protocol with the streaming parser.
       assertThat(viaDaemon).doesNotContain(" com.fasterxml.jackson.databind.");
-      // Nor java.util.logging's LogManager (~30 ms): the daemon's lines go straight to stderr,
+      // Nor java.util.logging's LogManager: the daemon's lines go straight to stderr,
       // in the same format, and agent.yml is parsed without building a SnakeYAML Yaml.
       assertThat(viaDaemon).doesNotContain(" java.util.logging.LogManager ");
       assertThat(viaDaemon).containsPattern("--- stderr:\\n\\S+Z INFO converge started \\(manual");

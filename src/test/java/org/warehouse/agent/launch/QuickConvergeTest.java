@@ -1,17 +1,19 @@
-package org.warehouse.agent.cli;
+package org.warehouse.agent.launch;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
-import picocli.CommandLine;
+import org.warehouse.agent.cli.ExitCodes;
+import org.warehouse.agent.cli.Main;
+import picocli.CommandLine.ParseResult;
 
 /** The picocli-free reading of {@code agent converge --now ...} reads exactly what picocli does. */
 class QuickConvergeTest {
@@ -27,14 +29,15 @@ class QuickConvergeTest {
         "converge --config=/etc/other.yml --now --why-run --detailed-exitcodes",
         "converge --config relative.yml --now",
         "converge --why-run --now --detailed-exitcodes --force --json --verbose --config a.yml",
+        "--config /etc/other.yml converge --now",
+        "--config=relative.yml converge --now --why-run --json",
       })
   void readsWhatPicocliReads(String line) {
     String[] args = line.split(" ");
-    Optional<ConvergeCommand> quick = QuickConverge.parse(args);
+    Optional<QuickConverge> quick = QuickConverge.parse(args);
     assertThat(quick).as(line).isPresent();
-    ConvergeCommand viaPicocli = new ConvergeCommand();
-    new CommandLine(viaPicocli).parseArgs(Arrays.copyOfRange(args, 1, args.length));
-    assertThat(fields(quick.get())).as(line).isEqualTo(fields(viaPicocli));
+    ParseResult top = Main.commandLine().parseArgs(args);
+    assertThat(fields(quick.get())).as(line).isEqualTo(fields(top));
   }
 
   @ParameterizedTest
@@ -55,6 +58,13 @@ class QuickConvergeTest {
         "converge --now -- --why-run",
         "status --now",
         "--now converge",
+        "--config a.yml converge --now --config b.yml",
+        "--config converge --now",
+        "--config= converge --now",
+        "--config a.yml --config b.yml converge --now",
+        "--config a.yml --verbose converge --now",
+        "--config a.yml",
+        "--config",
       })
   void leavesEverythingElseToPicocli(String line) {
     assertThat(QuickConverge.parse(line.split(" "))).as(line).isEmpty();
@@ -81,15 +91,29 @@ class QuickConvergeTest {
     assertThat(out.toString()).contains("--detailed-exitcodes", "--why-run");
   }
 
-  private static List<Object> fields(ConvergeCommand c) {
+  private static List<Object> fields(QuickConverge c) {
     List<Object> f = new ArrayList<>();
-    f.add(c.now);
-    f.add(c.whyRun);
-    f.add(c.detailed);
-    f.add(c.force);
-    f.add(c.json);
-    f.add(c.verbose);
-    f.add(c.config == null || c.config.config == null ? "" : c.config.config.toString());
+    f.add(c.now());
+    f.add(c.whyRun());
+    f.add(c.detailed());
+    f.add(c.force());
+    f.add(c.json());
+    f.add(c.verbose());
+    f.add(c.config() == null ? "" : c.config().toString());
+    return f;
+  }
+
+  // What picocli read: the subcommand's options, and --config from after the subcommand, else
+  // from before it.
+  private static List<Object> fields(ParseResult top) {
+    ParseResult converge = top.subcommand();
+    List<Object> f = new ArrayList<>();
+    for (String option :
+        List.of("--now", "--why-run", "--detailed-exitcodes", "--force", "--json", "--verbose")) {
+      f.add(converge.matchedOptionValue(option, false));
+    }
+    Path config = converge.matchedOptionValue("--config", top.matchedOptionValue("--config", null));
+    f.add(config == null ? "" : config.toString());
     return f;
   }
 }
