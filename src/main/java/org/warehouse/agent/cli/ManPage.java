@@ -57,6 +57,8 @@ final class ManPage {
     line(text(FILES));
     line(".SH SEE ALSO");
     line("/usr/share/doc/warehouse-agent/README.md.gz,");
+    line("/usr/share/doc/warehouse-agent/configuration.md.gz,");
+    line("/usr/share/doc/warehouse-agent/operations.md.gz,");
     line(".BR systemctl (1),");
     line(".BR journalctl (1)");
     return page.toString();
