@@ -15,6 +15,7 @@ import org.warehouse.agent.apt.Quarantine;
 import org.warehouse.agent.config.ConfigException;
 import org.warehouse.agent.config.Settings;
 import org.warehouse.agent.converge.Maintenance;
+import org.warehouse.agent.converge.ReportJson;
 import org.warehouse.agent.converge.ResourceReport;
 import org.warehouse.agent.converge.RunHistory;
 import org.warehouse.agent.converge.RunReport;
@@ -58,7 +59,7 @@ final class StatusCommand implements Callable<Integer> {
     Optional<Maintenance.Disabled> disabled = disabled(settings);
     if (json) {
       Map<String, Object> doc = new LinkedHashMap<>();
-      doc.put("last_run", last.orElse(null));
+      doc.put("last_run", last.map(ReportJson::toJson).orElse(null));
       // Known only to a running daemon.
       doc.put("next_run", daemon.map(DaemonStatus::nextRun).orElse(null));
       doc.put("daemon", daemon.orElse(null));
@@ -117,10 +118,10 @@ final class StatusCommand implements Callable<Integer> {
       String state = res.error().isEmpty() ? res.after() : res.error();
       String note =
           res.detail().isEmpty() || !res.error().isEmpty() ? "" : " (" + res.detail() + ")";
-      out.printf("%-12s %-40s %s%s%n", res.status(), res.id(), state, note);
+      out.printf("%-12s %-40s %s%s%n", res.status().label(), res.id(), state, note);
     }
     for (ResourceReport res : r.notifications()) {
-      out.printf("%-12s %-40s %s%n", res.status(), "notify " + res.id(), res.after());
+      out.printf("%-12s %-40s %s%n", res.status().label(), "notify " + res.id(), res.after());
     }
     return ExitCodes.OK;
   }

@@ -245,7 +245,7 @@ public final class SoakDriver {
       }
       String text = pkg.detail() + " " + pkg.error() + " " + run.error();
       switch (pkg.status()) {
-        case "changed" -> {
+        case CHANGED -> {
           changed++;
           Release to = byVersion.get(pkg.after());
           if (to == null
@@ -269,7 +269,7 @@ public final class SoakDriver {
                     + run.error());
           }
         }
-        case "unchanged" -> {
+        case UNCHANGED -> {
           unchanged++;
           boolean current = seen.stream().anyMatch(r -> r.version().equals(pkg.after()));
           boolean quarantined =
@@ -286,7 +286,7 @@ public final class SoakDriver {
                     + text);
           }
         }
-        case "rolled_back" -> {
+        case ROLLED_BACK -> {
           rolledBack++;
           Optional<Release> bad =
               seen.stream().filter(r -> !r.good() && text.contains(r.version())).findFirst();
