@@ -66,9 +66,12 @@ class RollbackPolicyTest {
     assertThat(report.resources())
         .extracting(ResourceReport::id, ResourceReport::status)
         .containsExactly(
-            org.assertj.core.groups.Tuple.tuple("package:w", "rolled_back"),
-            org.assertj.core.groups.Tuple.tuple("file:/c", "rolled_back"),
-            org.assertj.core.groups.Tuple.tuple("service:web", "unchanged"));
+            org.assertj.core.groups.Tuple.tuple(
+                ResourceId.parse("package:w"), ResourceStatus.ROLLED_BACK),
+            org.assertj.core.groups.Tuple.tuple(
+                ResourceId.parse("file:/c"), ResourceStatus.ROLLED_BACK),
+            org.assertj.core.groups.Tuple.tuple(
+                ResourceId.parse("service:web"), ResourceStatus.UNCHANGED));
     ResourceReport rolled = report.resources().get(0);
     assertThat(rolled.before()).isEqualTo("1");
     assertThat(rolled.after()).isEqualTo("1");
@@ -76,8 +79,10 @@ class RollbackPolicyTest {
     assertThat(report.notifications())
         .extracting(ResourceReport::status, ResourceReport::detail)
         .containsExactly(
-            org.assertj.core.groups.Tuple.tuple("failed", "notified by package:w, file:/c"),
-            org.assertj.core.groups.Tuple.tuple("changed", "after rollback; restarted"));
+            org.assertj.core.groups.Tuple.tuple(
+                ResourceStatus.FAILED, "notified by package:w, file:/c"),
+            org.assertj.core.groups.Tuple.tuple(
+                ResourceStatus.CHANGED, "after rollback; restarted"));
     assertThat(events)
         .containsExactly(
             "package:w=changed",
@@ -206,10 +211,14 @@ class RollbackPolicyTest {
     assertThat(report.notifications())
         .extracting(ResourceReport::id, ResourceReport::status)
         .containsExactly(
-            org.assertj.core.groups.Tuple.tuple("service:worker", "changed"),
-            org.assertj.core.groups.Tuple.tuple("service:web", "failed"),
-            org.assertj.core.groups.Tuple.tuple("service:worker", "changed"),
-            org.assertj.core.groups.Tuple.tuple("service:web", "changed"));
+            org.assertj.core.groups.Tuple.tuple(
+                ResourceId.parse("service:worker"), ResourceStatus.CHANGED),
+            org.assertj.core.groups.Tuple.tuple(
+                ResourceId.parse("service:web"), ResourceStatus.FAILED),
+            org.assertj.core.groups.Tuple.tuple(
+                ResourceId.parse("service:worker"), ResourceStatus.CHANGED),
+            org.assertj.core.groups.Tuple.tuple(
+                ResourceId.parse("service:web"), ResourceStatus.CHANGED));
   }
 
   @Test
