@@ -38,9 +38,9 @@ import picocli.CommandLine.Spec;
     mixinStandardHelpOptions = true,
     description = "Converge this host now: packages, config files, services.")
 final class ConvergeCommand implements Callable<Integer> {
-  // Here and on the converge's cold path, small classes rather than lambdas: the first call of
-  // each lambda links it through the JDK's method handles, ~0.4 ms apiece in this short-lived
-  // JVM (40 of them were ~15 ms of a no-op `converge --now`). CliFootprintTest holds it.
+  // Here and on the converge's cold path, small classes rather than lambdas: each lambda is linked
+  // through the JDK's method handles at its first call, which this short-lived JVM pays on every
+  // `converge --now`. CliFootprintTest holds it.
 
   /** An in-process run reports its repository polls to nobody (the daemon counts them). */
   private static final class IgnoredPolls implements AptIndexResource.PollObserver {
@@ -128,7 +128,7 @@ final class ConvergeCommand implements Callable<Integer> {
     }
     // The run is this process's. Its lines go straight to stderr in the journal format, as a thin
     // client's do: nothing on this path logs through java.util.logging, whose LogManager and
-    // handler set-up were ~20 ms of every in-process converge.
+    // handler set-up would add to the start-up of every in-process converge.
     Converger converger =
         Wiring.converger(
             settings, new LoggingListener(StderrLog.forThisProcess(verbose)), IGNORED_POLLS);

@@ -82,8 +82,8 @@ public final class RunHistory {
 
   /**
    * Whether the last recorded run failed (false when none was recorded). Reads only its result:
-   * converting the whole report (its instants, every resource) was ~5 ms of a cold converge. A
-   * damaged last-run.json counts as a failed run: one extra apt-get update, never a failed run.
+   * every converge asks, and none needs the whole report (its instants, every resource). A damaged
+   * last-run.json counts as a failed run: one extra apt-get update, never a failed run.
    */
   public boolean lastFailed() throws IOException {
     byte[] json;
