@@ -13,9 +13,12 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Random;
 import java.util.concurrent.CopyOnWriteArrayList;
+import org.warehouse.agent.converge.ReportJson;
 import org.warehouse.agent.converge.ResourceReport;
+import org.warehouse.agent.converge.ResourceStatus;
 import org.warehouse.agent.converge.RunReport;
-import org.warehouse.agent.state.Json;
+import org.warehouse.agent.resource.ResourceId;
+import org.warehouse.agent.state.JsonTree;
 
 /**
  * test-fixtures/soak.sh: the daemon under its unit in a sandbox for a while (argument 1, minutes,
@@ -179,7 +182,7 @@ public final class SoakDriver {
     }
     try (DirectoryStream<Path> files = Files.newDirectoryStream(dir, "run-*.json")) {
       for (Path f : files) {
-        runs.add(Json.mapper().readValue(f.toFile(), RunReport.class));
+        runs.add(ReportJson.runReport(JsonTree.readObject(Files.readAllBytes(f), "report")));
       }
     } catch (IOException e) {
       throw new java.io.UncheckedIOException(e);
@@ -231,7 +234,7 @@ public final class SoakDriver {
           log.stream().anyMatch(r -> r.begin().isBefore(run.end()) && r.end().isAfter(run.start()));
       ResourceReport pkg =
           run.resources().stream()
-              .filter(r -> r.id().equals("package:warehouse"))
+              .filter(r -> r.id().equals(ResourceId.ofPackage("warehouse")))
               .findFirst()
               .orElse(null);
       if (pkg == null) {
@@ -245,7 +248,7 @@ public final class SoakDriver {
       }
       String text = pkg.detail() + " " + pkg.error() + " " + run.error();
       switch (pkg.status()) {
-        case "changed" -> {
+        case CHANGED -> {
           changed++;
           Release to = byVersion.get(pkg.after());
           if (to == null
@@ -269,7 +272,7 @@ public final class SoakDriver {
                     + run.error());
           }
         }
-        case "unchanged" -> {
+        case UNCHANGED -> {
           unchanged++;
           boolean current = seen.stream().anyMatch(r -> r.version().equals(pkg.after()));
           boolean quarantined =
@@ -286,7 +289,7 @@ public final class SoakDriver {
                     + text);
           }
         }
-        case "rolled_back" -> {
+        case ROLLED_BACK -> {
           rolledBack++;
           Optional<Release> bad =
               seen.stream().filter(r -> !r.good() && text.contains(r.version())).findFirst();
@@ -321,7 +324,7 @@ public final class SoakDriver {
                               && text.contains("restored ")
                               && text.contains(r.version() + " quarantined"))
                   .findFirst();
-          if ("failed".equals(pkg.status()) && failedInstall.isPresent()) {
+          if (pkg.status() == ResourceStatus.FAILED && failedInstall.isPresent()) {
             rolledBack++;
             rollbacks.merge(failedInstall.get().version(), 1, Integer::sum);
           } else if (run.failed() && publishDuringRun) {

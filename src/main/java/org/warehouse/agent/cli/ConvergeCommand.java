@@ -2,6 +2,7 @@ package org.warehouse.agent.cli;
 
 import java.io.IOException;
 import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.function.Consumer;
@@ -13,7 +14,9 @@ import org.warehouse.agent.converge.LockBusyException;
 import org.warehouse.agent.converge.LoggingListener;
 import org.warehouse.agent.converge.Maintenance;
 import org.warehouse.agent.converge.PlanException;
+import org.warehouse.agent.converge.ReportJson;
 import org.warehouse.agent.converge.ResourceReport;
+import org.warehouse.agent.converge.ResourceStatus;
 import org.warehouse.agent.converge.RunReport;
 import org.warehouse.agent.converge.Trigger;
 import org.warehouse.agent.daemon.ControlClient;
@@ -21,7 +24,7 @@ import org.warehouse.agent.daemon.RunOutcome;
 import org.warehouse.agent.launch.QuickConverge;
 import org.warehouse.agent.launch.StderrLog;
 import org.warehouse.agent.resource.AptIndexResource;
-import org.warehouse.agent.state.Json;
+import org.warehouse.agent.state.JsonTree;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -185,11 +188,11 @@ final class ConvergeCommand implements Callable<Integer> {
 
   private void print(RunReport report, PrintWriter out) throws IOException {
     if (json) {
-      out.println(Json.mapper().writeValueAsString(report));
+      out.println(new String(JsonTree.write(ReportJson.toJson(report)), StandardCharsets.UTF_8));
       return;
     }
     for (ResourceReport r : report.resources()) {
-      if (!"unchanged".equals(r.status())) {
+      if (r.status() != ResourceStatus.UNCHANGED) {
         out.println(line(r, ""));
       }
     }
@@ -213,7 +216,11 @@ final class ConvergeCommand implements Callable<Integer> {
             : r.error();
     return String.format(
         "%s%-12s %s: %s%s",
-        prefix, r.status(), r.id(), change, r.detail().isEmpty() ? "" : " (" + r.detail() + ")");
+        prefix,
+        r.status().label(),
+        r.id(),
+        change,
+        r.detail().isEmpty() ? "" : " (" + r.detail() + ")");
   }
 
   /**

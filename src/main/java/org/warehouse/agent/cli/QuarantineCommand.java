@@ -2,6 +2,7 @@ package org.warehouse.agent.cli;
 
 import java.io.IOException;
 import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -12,7 +13,7 @@ import org.warehouse.agent.config.ConfigException;
 import org.warehouse.agent.config.Settings;
 import org.warehouse.agent.converge.LockBusyException;
 import org.warehouse.agent.converge.RunLock;
-import org.warehouse.agent.state.Json;
+import org.warehouse.agent.state.JsonTree;
 import org.warehouse.agent.version.DebianVersion;
 import org.warehouse.agent.version.InvalidVersionException;
 import picocli.CommandLine.Command;
@@ -82,7 +83,8 @@ final class QuarantineCommand implements Runnable {
                       return m;
                     })
                 .toList();
-        out.println(Json.mapper().writeValueAsString(Map.of("quarantined", list)));
+        out.println(
+            new String(JsonTree.write(Map.of("quarantined", list)), StandardCharsets.UTF_8));
         return ExitCodes.OK;
       }
       if (entries.isEmpty()) {

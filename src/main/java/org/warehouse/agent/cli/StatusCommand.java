@@ -2,6 +2,7 @@ package org.warehouse.agent.cli;
 
 import java.io.IOException;
 import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.time.Clock;
 import java.time.Instant;
@@ -15,12 +16,13 @@ import org.warehouse.agent.apt.Quarantine;
 import org.warehouse.agent.config.ConfigException;
 import org.warehouse.agent.config.Settings;
 import org.warehouse.agent.converge.Maintenance;
+import org.warehouse.agent.converge.ReportJson;
 import org.warehouse.agent.converge.ResourceReport;
 import org.warehouse.agent.converge.RunHistory;
 import org.warehouse.agent.converge.RunReport;
 import org.warehouse.agent.daemon.ControlClient;
 import org.warehouse.agent.daemon.DaemonStatus;
-import org.warehouse.agent.state.Json;
+import org.warehouse.agent.state.JsonTree;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -57,24 +59,15 @@ final class StatusCommand implements Callable<Integer> {
     }
     Optional<Maintenance.Disabled> disabled = disabled(settings);
     if (json) {
-      Map<String, Object> doc = new LinkedHashMap<>();
-      doc.put("last_run", last.orElse(null));
-      // Known only to a running daemon.
-      doc.put("next_run", daemon.map(DaemonStatus::nextRun).orElse(null));
-      doc.put("daemon", daemon.orElse(null));
-      doc.put("quarantined", quarantined);
-      doc.put("disabled", disabled.orElse(null));
-      if (lastDamaged || quarantineDamage != null) {
-        List<String> damaged = new ArrayList<>();
-        if (lastDamaged) {
-          damaged.add(history.lastRunFile().toString());
-        }
-        if (quarantineDamage != null) {
-          damaged.add(quarantineDamage);
-        }
-        doc.put("damaged_state", damaged);
+      List<String> damaged = new ArrayList<>();
+      if (lastDamaged) {
+        damaged.add(history.lastRunFile().toString());
       }
-      out.println(Json.mapper().writeValueAsString(doc));
+      if (quarantineDamage != null) {
+        damaged.add(quarantineDamage);
+      }
+      Map<String, Object> doc = jsonDocument(last, daemon, quarantined, disabled, damaged);
+      out.println(new String(JsonTree.write(doc), StandardCharsets.UTF_8));
       return ExitCodes.OK;
     }
     if (quarantineDamage != null) {
@@ -117,12 +110,53 @@ final class StatusCommand implements Callable<Integer> {
       String state = res.error().isEmpty() ? res.after() : res.error();
       String note =
           res.detail().isEmpty() || !res.error().isEmpty() ? "" : " (" + res.detail() + ")";
-      out.printf("%-12s %-40s %s%s%n", res.status(), res.id(), state, note);
+      out.printf("%-12s %-40s %s%s%n", res.status().label(), res.id(), state, note);
     }
     for (ResourceReport res : r.notifications()) {
-      out.printf("%-12s %-40s %s%n", res.status(), "notify " + res.id(), res.after());
+      out.printf("%-12s %-40s %s%n", res.status().label(), "notify " + res.id(), res.after());
     }
     return ExitCodes.OK;
+  }
+
+  /** The {@code --json} document; damaged_state only when something is damaged. */
+  static Map<String, Object> jsonDocument(
+      Optional<RunReport> last,
+      Optional<DaemonStatus> daemon,
+      List<Quarantine.Entry> quarantined,
+      Optional<Maintenance.Disabled> disabled,
+      List<String> damaged) {
+    Map<String, Object> doc = new LinkedHashMap<>();
+    doc.put("last_run", last.map(ReportJson::toJson).orElse(null));
+    // Known only to a running daemon.
+    doc.put("next_run", daemon.map(DaemonStatus::nextRun).orElse(null));
+    doc.put("daemon", daemon.map(DaemonStatus::toJson).orElse(null));
+    doc.put("quarantined", quarantineJson(quarantined));
+    doc.put("disabled", disabled.map(StatusCommand::disabledJson).orElse(null));
+    if (!damaged.isEmpty()) {
+      doc.put("damaged_state", damaged);
+    }
+    return doc;
+  }
+
+  private static List<Map<String, Object>> quarantineJson(List<Quarantine.Entry> entries) {
+    List<Map<String, Object>> out = new ArrayList<>();
+    for (Quarantine.Entry e : entries) {
+      Map<String, Object> m = new LinkedHashMap<>();
+      m.put("packageName", e.packageName());
+      m.put("version", e.version());
+      m.put("reason", e.reason());
+      m.put("time", e.time());
+      out.add(m);
+    }
+    return out;
+  }
+
+  private static Map<String, Object> disabledJson(Maintenance.Disabled d) {
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("reason", d.reason());
+    m.put("by", d.by());
+    m.put("since", d.since());
+    return m;
   }
 
   // An unreadable record still means someone disabled converges: shown as such, with the error.

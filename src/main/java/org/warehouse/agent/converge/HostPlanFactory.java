@@ -40,6 +40,7 @@ import org.warehouse.agent.resource.AptSourcesResource;
 import org.warehouse.agent.resource.ConfigFileResource;
 import org.warehouse.agent.resource.PackageResource;
 import org.warehouse.agent.resource.Resource;
+import org.warehouse.agent.resource.ResourceId;
 import org.warehouse.agent.resource.ServiceResource;
 import org.warehouse.agent.service.HealthCheck;
 import org.warehouse.agent.service.HealthChecker;
@@ -130,7 +131,7 @@ public final class HostPlanFactory implements PlanFactory {
   @Override
   public Plan build(Settings s) throws PlanException {
     List<Resource> resources = new ArrayList<>();
-    Map<String, Set<String>> subscriptions = new LinkedHashMap<>();
+    Map<ResourceId, Set<ResourceId>> subscriptions = new LinkedHashMap<>();
     // Everything that can be invalid is read and rendered before any resource runs.
     List<Map.Entry<Settings.ConfigFile, RenderedFile>> files = validate(s);
     if (!s.repositories().isEmpty()) {
@@ -165,9 +166,9 @@ public final class HostPlanFactory implements PlanFactory {
               : Optional.empty();
       ServiceResource r = new ServiceResource(svc.unit(), units, health);
       resources.add(r);
-      Set<String> sources = new LinkedHashSet<>();
+      Set<ResourceId> sources = new LinkedHashSet<>();
       for (String on : svc.restartOn()) {
-        sources.add(on.startsWith("/") ? "file:" + on : "package:" + on);
+        sources.add(on.startsWith("/") ? ResourceId.ofFile(on) : ResourceId.ofPackage(on));
       }
       if (!sources.isEmpty()) {
         subscriptions.put(r.id(), sources);

@@ -39,7 +39,7 @@ public final class RunHistory {
    * @throws IOException naming what was not written (the file, and why)
    */
   public void record(RunReport report) throws IOException {
-    byte[] json = JsonTree.write(report.toJson());
+    byte[] json = JsonTree.write(ReportJson.toJson(report));
     List<String> failed = new ArrayList<>();
     try {
       StateFiles.ensureDir(stateDir);
@@ -82,8 +82,8 @@ public final class RunHistory {
 
   /**
    * Whether the last recorded run failed (false when none was recorded). Reads only its result:
-   * converting the whole report (its instants, every resource) was ~5 ms of a cold converge. A
-   * damaged last-run.json counts as a failed run: one extra apt-get update, never a failed run.
+   * every converge asks, and none needs the whole report (its instants, every resource). A damaged
+   * last-run.json counts as a failed run: one extra apt-get update, never a failed run.
    */
   public boolean lastFailed() throws IOException {
     byte[] json;
@@ -107,7 +107,7 @@ public final class RunHistory {
   public static RunReport read(Path file) throws IOException {
     byte[] bytes = Files.readAllBytes(file);
     try {
-      return RunReport.fromJson(JsonTree.readObject(bytes, "the report"));
+      return ReportJson.runReport(JsonTree.readObject(bytes, "the report"));
     } catch (IOException e) {
       throw new IOException(file + " is damaged (" + DamagedState.problem(e) + ")", e);
     }

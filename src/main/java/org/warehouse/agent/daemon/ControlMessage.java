@@ -3,6 +3,7 @@ package org.warehouse.agent.daemon;
 import java.io.IOException;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import org.warehouse.agent.converge.ReportJson;
 import org.warehouse.agent.converge.ResourceReport;
 import org.warehouse.agent.converge.RunReport;
 import org.warehouse.agent.state.JsonTree;
@@ -81,8 +82,8 @@ public record ControlMessage(
     put(m, "runId", runId);
     put(m, "trigger", trigger);
     put(m, "notification", notification);
-    put(m, "resource", resource == null ? null : resource.toJson());
-    put(m, "report", report == null ? null : report.toJson());
+    put(m, "resource", resource == null ? null : ReportJson.toJson(resource));
+    put(m, "report", report == null ? null : ReportJson.toJson(report));
     put(m, "error", error);
     put(m, "message", message);
     put(m, "status", status == null ? null : status.toJson());
@@ -114,10 +115,10 @@ public record ControlMessage(
         bool(m, "notification"),
         m.get("resource") == null
             ? null
-            : ResourceReport.fromJson(JsonTree.object(m.get("resource"), "resource")),
+            : ReportJson.resourceReport(JsonTree.object(m.get("resource"), "resource")),
         m.get("report") == null
             ? null
-            : RunReport.fromJson(JsonTree.object(m.get("report"), "report")),
+            : ReportJson.runReport(JsonTree.object(m.get("report"), "report")),
         JsonTree.string(m, "error"),
         JsonTree.string(m, "message"),
         m.get("status") == null

@@ -23,23 +23,20 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
 import org.warehouse.agent.config.Settings;
 import org.warehouse.agent.converge.ResourceReport;
+import org.warehouse.agent.converge.ResourceStatus;
 import org.warehouse.agent.converge.RunListener;
 import org.warehouse.agent.converge.RunReport;
 import org.warehouse.agent.converge.RunResult;
 import org.warehouse.agent.converge.Trigger;
 import org.warehouse.agent.resource.AptIndexResource;
 import org.warehouse.agent.resource.PackageResource;
+import org.warehouse.agent.resource.ResourceId;
 
 /**
- * The agent's Prometheus metrics, with the names of DESIGN.md, fed by run events and repository
+ * The agent's Prometheus metrics ({@code warehouse_agent_*}), fed by run events and repository
  * polls. Counters for every label value an operator will alert on are registered at 0 up front, so
- * that {@code rate()} and {@code increase()} see the first increment.
- *
- * <p>{@code warehouse_agent_package_info{package,installed,candidate}} is derived from the package
- * resources' reports: installed is the version after the step (before it, in why-run); candidate is
- * the version the agent would install, which is the after of a why-run report, or the installed
- * version when the step found nothing newer (or installed it). A failed step says neither, so the
- * previous sample stays.
+ * that {@code rate()} and {@code increase()} see the first increment. Package versions are kept by
+ * {@link PackageInfo}.
  */
 public final class AgentMetrics implements RunListener {
   static final String PREFIX = "warehouse_agent_";
@@ -50,9 +47,7 @@ public final class AgentMetrics implements RunListener {
   private final PrometheusMeterRegistry registry =
       new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
   private final Timer duration;
-  private final Info packageInfo;
-  // package -> {installed, candidate} of its one package_info series.
-  private final Map<String, List<String>> packageVersions = new HashMap<>();
+  private final PackageInfo packageInfo;
   private final Map<String, AtomicLong> indexDates = new HashMap<>();
   private volatile double lastRun;
   private volatile double lastSuccess;
@@ -145,12 +140,7 @@ public final class AgentMetrics implements RunListener {
         .labelNames("version")
         .register(registry.getPrometheusRegistry())
         .addLabelValues(version);
-    packageInfo =
-        Info.builder()
-            .name(PREFIX + "package_info")
-            .help("Installed and candidate version of each managed package")
-            .labelNames("package", "installed", "candidate")
-            .register(registry.getPrometheusRegistry());
+    packageInfo = new PackageInfo(registry.getPrometheusRegistry());
     new JvmMemoryMetrics().bindTo(registry);
     new JvmGcMetrics().bindTo(registry);
     new JvmThreadMetrics().bindTo(registry);
@@ -190,7 +180,7 @@ public final class AgentMetrics implements RunListener {
         r -> {
           lastRun = seconds(r.end());
           lastRunSuccess = r.failed() ? 0 : 1;
-          packageReports(r);
+          packageInfo.record(r);
         });
     lastSuccessEnd.ifPresent(t -> lastSuccess = seconds(t));
   }
@@ -233,7 +223,7 @@ public final class AgentMetrics implements RunListener {
 
   @Override
   public void runFinished(RunReport report) {
-    packageReports(report);
+    packageInfo.record(report);
     if (report.whyRun()) {
       return; // checked only: not a converge, not counted as one
     }
@@ -245,8 +235,8 @@ public final class AgentMetrics implements RunListener {
       lastSuccess = lastRun;
     }
     for (ResourceReport n : report.notifications()) {
-      if (n.id().startsWith("service:") && (n.failed() || "changed".equals(n.status()))) {
-        restarts(n.id().substring("service:".length()), n.failed() ? "failed" : "ok").increment();
+      if (n.id().is(ResourceId.SERVICE) && (n.failed() || n.status() == ResourceStatus.CHANGED)) {
+        restarts(n.id().name(), n.failed() ? "failed" : "ok").increment();
       }
     }
     for (List<ResourceReport> list : List.of(report.resources(), report.notifications())) {
@@ -254,47 +244,14 @@ public final class AgentMetrics implements RunListener {
         // A failed install whose previous set was put back is a rollback too (of the install).
         boolean restored =
             r.failed()
-                && r.id().startsWith("package:")
+                && r.id().is(ResourceId.PACKAGE)
                 && r.error().contains(PackageResource.RESTORED);
-        if ("rolled_back".equals(r.status()) || restored) {
-          rollbacks(r.id().startsWith("package:") ? r.id().substring(8) : r.id()).increment();
+        if (r.status() == ResourceStatus.ROLLED_BACK || restored) {
+          // Labelled by package name; another kind (a file) keeps its whole id.
+          rollbacks(r.id().is(ResourceId.PACKAGE) ? r.id().name() : r.id().toString()).increment();
         }
       }
     }
-  }
-
-  private void packageReports(RunReport report) {
-    for (ResourceReport r : report.resources()) {
-      if (r.id().startsWith("package:")) {
-        packageReport(r.id().substring("package:".length()), r, report.whyRun());
-      }
-    }
-  }
-
-  private synchronized void packageReport(String name, ResourceReport r, boolean whyRun) {
-    String installed;
-    String candidate;
-    switch (r.status()) {
-      case "unchanged", "changed" -> {
-        installed = r.after();
-        candidate = r.after();
-      }
-      case "would_change" -> {
-        installed = r.before();
-        candidate = r.after();
-      }
-      default -> {
-        return;
-      }
-    }
-    if (installed.isEmpty() || (whyRun && "dpkg interrupted".equals(installed))) {
-      return;
-    }
-    List<String> old = packageVersions.put(name, List.of(installed, candidate));
-    if (old != null) {
-      packageInfo.remove(name, old.get(0), old.get(1));
-    }
-    packageInfo.addLabelValues(name, installed, candidate);
   }
 
   private Counter runs(String result, String trigger) {

@@ -21,7 +21,7 @@ import java.util.logging.Logger;
  * nothing else. The JDK's HttpServer reads each request head with a blocking read on its executor's
  * threads, so as many slow clients as threads stop every scrape (its maxReqTime only shortens each
  * stop and, firing on one timer tick, kills the scrape queued behind them too); a server such as
- * Jetty does not block but cost ~26 MiB of resident memory more for one URL.
+ * Jetty does not block but costs the daemon far more resident memory for one URL.
  */
 public final class MetricsServer implements AutoCloseable {
   private static final Logger LOG = Logger.getLogger("metrics");

@@ -69,8 +69,8 @@ public final class AptIndexResource implements Resource {
   }
 
   @Override
-  public String id() {
-    return "apt-update:" + String.join(",", names(repositories));
+  public ResourceId id() {
+    return new ResourceId(ResourceId.APT_UPDATE, String.join(",", names(repositories)));
   }
 
   @Override

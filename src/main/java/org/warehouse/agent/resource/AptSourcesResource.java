@@ -18,8 +18,8 @@ public final class AptSourcesResource implements Resource {
   }
 
   @Override
-  public String id() {
-    return "apt-sources:" + list.file();
+  public ResourceId id() {
+    return new ResourceId(ResourceId.APT_SOURCES, list.file().toString());
   }
 
   @Override

@@ -50,8 +50,8 @@ public final class ConfigFileResource implements Reversible {
   }
 
   @Override
-  public String id() {
-    return "file:" + path;
+  public ResourceId id() {
+    return ResourceId.ofFile(path.toString());
   }
 
   @Override

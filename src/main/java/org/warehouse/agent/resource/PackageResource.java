@@ -70,8 +70,8 @@ public final class PackageResource implements Reversible {
   }
 
   @Override
-  public String id() {
-    return "package:" + name;
+  public ResourceId id() {
+    return ResourceId.ofPackage(name);
   }
 
   @Override

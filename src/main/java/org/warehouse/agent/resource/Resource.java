@@ -9,7 +9,7 @@ package org.warehouse.agent.resource;
 public interface Resource {
 
   /** A stable identifier such as {@code package:warehouse} or {@code file:/opt/x.yml}. */
-  String id();
+  ResourceId id();
 
   /**
    * Checks the resource and, when {@code apply} is true, converges it.

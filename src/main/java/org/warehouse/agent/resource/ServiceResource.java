@@ -29,8 +29,8 @@ public final class ServiceResource implements Refreshable {
   }
 
   @Override
-  public String id() {
-    return "service:" + unit;
+  public ResourceId id() {
+    return ResourceId.ofService(unit);
   }
 
   @Override

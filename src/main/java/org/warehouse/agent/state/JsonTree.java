@@ -16,20 +16,19 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * JSON for the state files and the control socket with jackson-core's streaming parser and
- * generator only: values are maps (field order kept), lists, strings, numbers, booleans, null and
- * {@link Instant}s (written as ISO-8601 strings). Jackson's data binding ({@link Json#mapper()})
- * loads and introspects some 600 classes; in the long-running daemon that was about a tenth of its
- * resident memory, so everything the daemon reads and writes goes through here, and only the CLI's
- * short-lived {@code --json} output still uses data binding. The pretty printer is data binding's
- * ({@code INDENT_OUTPUT}), so the files look as before.
+ * The agent's one JSON serializer, for the state files, the control socket and every {@code --json}
+ * output, with jackson-core's streaming parser and generator only: values are maps (field order
+ * kept), lists, strings, numbers, booleans, null and {@link Instant}s (written as ISO-8601
+ * strings). Data binding, which loads and introspects hundreds of classes, is not used: it would
+ * cost the long-running daemon resident memory. The pretty printer is jackson's default, the one
+ * data binding's {@code INDENT_OUTPUT} used, so files and outputs look as they always did.
  */
 public final class JsonTree {
   private static final JsonFactory FACTORY = new JsonFactory();
 
   private JsonTree() {}
 
-  /** {@code value} as pretty-printed UTF-8, as {@link Json#mapper()} writes it. */
+  /** {@code value} as pretty-printed UTF-8. */
   public static byte[] write(Object value) throws IOException {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     try (JsonGenerator g = FACTORY.createGenerator(out)) {

@@ -11,8 +11,10 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.warehouse.agent.converge.ResourceReport;
+import org.warehouse.agent.converge.ResourceStatus;
 import org.warehouse.agent.converge.RunReport;
 import org.warehouse.agent.daemon.TestSettings;
+import org.warehouse.agent.resource.ResourceId;
 
 class CliTest {
   @TempDir Path dir;
@@ -76,8 +78,12 @@ class CliTest {
 
   @Test
   void detailedExitCodesFollowPuppet() {
-    ResourceReport changed = new ResourceReport("file:/a", "changed", "x", "y", "", "", 1);
-    ResourceReport failed = new ResourceReport("file:/b", "failed", "", "", "", "boom", 1);
+    ResourceReport changed =
+        new ResourceReport(
+            ResourceId.parse("file:/a"), ResourceStatus.CHANGED, "x", "y", "", "", 1);
+    ResourceReport failed =
+        new ResourceReport(
+            ResourceId.parse("file:/b"), ResourceStatus.FAILED, "", "", "", "boom", 1);
     assertThat(ConvergeCommand.exitCode(report("unchanged", List.of()), true)).isZero();
     assertThat(ConvergeCommand.exitCode(report("changed", List.of(changed)), true)).isEqualTo(2);
     assertThat(ConvergeCommand.exitCode(report("failed", List.of(failed)), true)).isEqualTo(4);

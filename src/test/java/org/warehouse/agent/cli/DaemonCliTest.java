@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -20,12 +21,14 @@ import org.junit.jupiter.api.io.TempDir;
 import org.warehouse.agent.config.ConfigException;
 import org.warehouse.agent.config.Settings;
 import org.warehouse.agent.config.SettingsLoader;
+import org.warehouse.agent.converge.ReportJson;
 import org.warehouse.agent.converge.RunHistory;
 import org.warehouse.agent.converge.RunReport;
 import org.warehouse.agent.daemon.Daemon;
 import org.warehouse.agent.daemon.SettingsSource;
 import org.warehouse.agent.daemon.TestSettings;
 import org.warehouse.agent.state.Json;
+import org.warehouse.agent.state.JsonTree;
 
 /**
  * The CLI against a daemon running in this JVM, with the real wiring and an agent.yml that manages
@@ -93,7 +96,9 @@ class DaemonCliTest {
             "warehouse_agent_converge_runs_total{result=\"unchanged\",trigger=\"manual\"} 1.0");
 
     assertThat(run("converge", "--now", "--json", "--config", yml.toString())).isZero();
-    RunReport report = Json.mapper().readValue(out.toString(), RunReport.class);
+    RunReport report =
+        ReportJson.runReport(
+            JsonTree.readObject(out.toString().getBytes(StandardCharsets.UTF_8), "report"));
     assertThat(report.trigger()).isEqualTo("manual");
     assertThat(new RunHistory(dir.resolve("state"), 50).last().map(RunReport::runId).orElseThrow())
         .isEqualTo(report.runId());

@@ -29,6 +29,7 @@ import org.warehouse.agent.apt.QueryCache;
 import org.warehouse.agent.exec.Command;
 import org.warehouse.agent.exec.CommandResult;
 import org.warehouse.agent.exec.FakeCommandRunner;
+import org.warehouse.agent.resource.ResourceId;
 import org.warehouse.agent.state.DamagedState;
 import org.warehouse.agent.state.JsonTree;
 
@@ -278,8 +279,18 @@ class DamagedStateFuzzTest {
         T.plusSeconds(1),
         1000,
         "changed",
-        List.of(new ResourceReport("file:/x", "changed", "a", "b", "d", "", 3)),
-        List.of(new ResourceReport("service:web", "changed", "", "restarted", "", "", 4)),
+        List.of(
+            new ResourceReport(
+                ResourceId.parse("file:/x"), ResourceStatus.CHANGED, "a", "b", "d", "", 3)),
+        List.of(
+            new ResourceReport(
+                ResourceId.parse("service:web"),
+                ResourceStatus.CHANGED,
+                "",
+                "restarted",
+                "",
+                "",
+                4)),
         "");
   }
 

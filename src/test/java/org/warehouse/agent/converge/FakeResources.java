@@ -8,6 +8,7 @@ import java.util.function.Supplier;
 import org.warehouse.agent.resource.Refreshable;
 import org.warehouse.agent.resource.Resource;
 import org.warehouse.agent.resource.ResourceException;
+import org.warehouse.agent.resource.ResourceId;
 import org.warehouse.agent.resource.Result;
 import org.warehouse.agent.resource.Reversible;
 
@@ -29,8 +30,8 @@ final class FakeResources {
     }
 
     @Override
-    public String id() {
-      return id;
+    public ResourceId id() {
+      return ResourceId.parse(id);
     }
 
     @Override
@@ -50,8 +51,8 @@ final class FakeResources {
   /** Always fails. */
   static final class Failing implements Resource {
     @Override
-    public String id() {
-      return "fail:x";
+    public ResourceId id() {
+      return ResourceId.parse("fail:x");
     }
 
     @Override
@@ -65,8 +66,8 @@ final class FakeResources {
     volatile boolean interrupted;
 
     @Override
-    public String id() {
-      return "hang:x";
+    public ResourceId id() {
+      return ResourceId.parse("hang:x");
     }
 
     @Override
@@ -86,8 +87,8 @@ final class FakeResources {
     final List<String> restarts = new ArrayList<>();
 
     @Override
-    public String id() {
-      return "service:web";
+    public ResourceId id() {
+      return ResourceId.parse("service:web");
     }
 
     @Override
@@ -124,8 +125,8 @@ final class FakeResources {
     }
 
     @Override
-    public String id() {
-      return id;
+    public ResourceId id() {
+      return ResourceId.parse(id);
     }
 
     @Override
@@ -181,8 +182,8 @@ final class FakeResources {
     }
 
     @Override
-    public String id() {
-      return id;
+    public ResourceId id() {
+      return ResourceId.parse(id);
     }
 
     @Override

@@ -11,6 +11,7 @@ import java.util.Map;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.warehouse.agent.resource.Resource;
+import org.warehouse.agent.resource.ResourceId;
 
 /**
  * When the runner rolls back, what, in which order, and how it reports it; and when it does not.
@@ -34,11 +35,11 @@ class RollbackPolicyTest {
       new FakeResources.CheckedService("service:web", () -> pkg.actual.equals("1"));
 
   private static Plan plan(List<Resource> resources, Object... subscriptions) {
-    Map<String, Set<String>> subs = new java.util.LinkedHashMap<>();
+    Map<ResourceId, Set<ResourceId>> subs = new java.util.LinkedHashMap<>();
     for (int i = 0; i < subscriptions.length; i += 2) {
       @SuppressWarnings("unchecked")
-      List<String> on = (List<String>) subscriptions[i + 1];
-      subs.put((String) subscriptions[i], new LinkedHashSet<>(on));
+      List<ResourceId> on = (List<ResourceId>) subscriptions[i + 1];
+      subs.put((ResourceId) subscriptions[i], new LinkedHashSet<>(on));
     }
     return new Plan(resources, subs);
   }
@@ -65,9 +66,12 @@ class RollbackPolicyTest {
     assertThat(report.resources())
         .extracting(ResourceReport::id, ResourceReport::status)
         .containsExactly(
-            org.assertj.core.groups.Tuple.tuple("package:w", "rolled_back"),
-            org.assertj.core.groups.Tuple.tuple("file:/c", "rolled_back"),
-            org.assertj.core.groups.Tuple.tuple("service:web", "unchanged"));
+            org.assertj.core.groups.Tuple.tuple(
+                ResourceId.parse("package:w"), ResourceStatus.ROLLED_BACK),
+            org.assertj.core.groups.Tuple.tuple(
+                ResourceId.parse("file:/c"), ResourceStatus.ROLLED_BACK),
+            org.assertj.core.groups.Tuple.tuple(
+                ResourceId.parse("service:web"), ResourceStatus.UNCHANGED));
     ResourceReport rolled = report.resources().get(0);
     assertThat(rolled.before()).isEqualTo("1");
     assertThat(rolled.after()).isEqualTo("1");
@@ -75,8 +79,10 @@ class RollbackPolicyTest {
     assertThat(report.notifications())
         .extracting(ResourceReport::status, ResourceReport::detail)
         .containsExactly(
-            org.assertj.core.groups.Tuple.tuple("failed", "notified by package:w, file:/c"),
-            org.assertj.core.groups.Tuple.tuple("changed", "after rollback; restarted"));
+            org.assertj.core.groups.Tuple.tuple(
+                ResourceStatus.FAILED, "notified by package:w, file:/c"),
+            org.assertj.core.groups.Tuple.tuple(
+                ResourceStatus.CHANGED, "after rollback; restarted"));
     assertThat(events)
         .containsExactly(
             "package:w=changed",
@@ -123,7 +129,9 @@ class RollbackPolicyTest {
             "service:web failed health check after upgrade of package:w to 2 (HTTP 500 from"
                 + " http://127.0.0.1:8000/_health/); not rolled back: before this run,"
                 + " service:web was not running: failed (failed)");
-    assertThat(report.resources()).extracting(ResourceReport::status).contains("changed");
+    assertThat(report.resources())
+        .extracting(ResourceReport::status)
+        .contains(ResourceStatus.CHANGED);
   }
 
   @Test
@@ -166,13 +174,13 @@ class RollbackPolicyTest {
         .contains(
             "rolling back package:w failed: cannot reinstall w 1: the repository no longer has it",
             "service:web still fails after the rollback: service:web failed health check");
-    assertThat(report.resources().get(0).status()).isEqualTo("rollback_failed");
+    assertThat(report.resources().get(0).status()).isEqualTo(ResourceStatus.ROLLBACK_FAILED);
     assertThat(report.resources().get(0).failed()).isTrue();
     // The host stays changed: --detailed-exitcodes says changed and failed.
     assertThat(report.changedAnything()).isTrue();
     assertThat(report.notifications())
         .extracting(ResourceReport::status)
-        .containsExactly("failed", "rollback_failed");
+        .containsExactly(ResourceStatus.FAILED, ResourceStatus.ROLLBACK_FAILED);
     assertThat(web.restarts).hasSize(2);
   }
 
@@ -203,10 +211,14 @@ class RollbackPolicyTest {
     assertThat(report.notifications())
         .extracting(ResourceReport::id, ResourceReport::status)
         .containsExactly(
-            org.assertj.core.groups.Tuple.tuple("service:worker", "changed"),
-            org.assertj.core.groups.Tuple.tuple("service:web", "failed"),
-            org.assertj.core.groups.Tuple.tuple("service:worker", "changed"),
-            org.assertj.core.groups.Tuple.tuple("service:web", "changed"));
+            org.assertj.core.groups.Tuple.tuple(
+                ResourceId.parse("service:worker"), ResourceStatus.CHANGED),
+            org.assertj.core.groups.Tuple.tuple(
+                ResourceId.parse("service:web"), ResourceStatus.FAILED),
+            org.assertj.core.groups.Tuple.tuple(
+                ResourceId.parse("service:worker"), ResourceStatus.CHANGED),
+            org.assertj.core.groups.Tuple.tuple(
+                ResourceId.parse("service:web"), ResourceStatus.CHANGED));
   }
 
   @Test

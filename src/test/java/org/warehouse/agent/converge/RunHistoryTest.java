@@ -9,6 +9,7 @@ import java.time.Instant;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.warehouse.agent.resource.ResourceId;
 
 class RunHistoryTest {
   @TempDir Path dir;
@@ -28,7 +29,9 @@ class RunHistoryTest {
               t.plusMillis(5),
               5,
               "changed",
-              List.of(new ResourceReport("file:/a", "changed", "x", "y", "", "", 1)),
+              List.of(
+                  new ResourceReport(
+                      ResourceId.parse("file:/a"), ResourceStatus.CHANGED, "x", "y", "", "", 1)),
               List.of(),
               ""));
     }

@@ -9,6 +9,7 @@ import java.util.Map;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.warehouse.agent.resource.Resource;
+import org.warehouse.agent.resource.ResourceId;
 import org.warehouse.agent.resource.Result;
 
 class RunnerStopTest {
@@ -19,7 +20,7 @@ class RunnerStopTest {
     Resource stoppedDuringInstall =
         new Resource() {
           @Override
-          public String id() {
+          public ResourceId id() {
             return pkg.id();
           }
 
@@ -43,7 +44,7 @@ class RunnerStopTest {
 
     assertThat(report.resources())
         .extracting(ResourceReport::status)
-        .containsExactly("changed", "skipped", "skipped");
+        .containsExactly(ResourceStatus.CHANGED, ResourceStatus.SKIPPED, ResourceStatus.SKIPPED);
     assertThat(report.resources().get(1).detail())
         .isEqualTo("the run was stopped: agent stopping (SIGTERM)");
     assertThat(report.result()).isEqualTo("failed");

@@ -10,6 +10,7 @@ import java.util.Map;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.warehouse.agent.resource.Resource;
+import org.warehouse.agent.resource.ResourceId;
 
 class RunnerTest {
   private final List<String> events = new ArrayList<>();
@@ -34,7 +35,9 @@ class RunnerTest {
     assertThat(first.result()).isEqualTo("changed");
     assertThat(first.resources().get(0).before()).isEqualTo("old");
     assertThat(first.resources().get(0).after()).isEqualTo("new");
-    assertThat(first.notifications()).extracting(ResourceReport::status).containsExactly("changed");
+    assertThat(first.notifications())
+        .extracting(ResourceReport::status)
+        .containsExactly(ResourceStatus.CHANGED);
     assertThat(second.result()).isEqualTo("unchanged");
     assertThat(second.notifications()).isEmpty();
     assertThat(file.applies.get()).isEqualTo(1);
@@ -50,10 +53,10 @@ class RunnerTest {
     RunReport report = runner.run(plan, false, Trigger.MANUAL);
 
     assertThat(report.whyRun()).isTrue();
-    assertThat(report.resources().get(0).status()).isEqualTo("would_change");
+    assertThat(report.resources().get(0).status()).isEqualTo(ResourceStatus.WOULD_CHANGE);
     assertThat(report.notifications())
         .extracting(ResourceReport::status)
-        .containsExactly("would_change");
+        .containsExactly(ResourceStatus.WOULD_CHANGE);
     assertThat(file.actual).isEqualTo("old");
     assertThat(file.applies.get()).isZero();
     assertThat(web.restarts).isEmpty();
@@ -75,7 +78,11 @@ class RunnerTest {
     assertThat(report.error()).isEqualTo("fail:x: disk on fire | second line");
     assertThat(report.resources())
         .extracting(ResourceReport::status)
-        .containsExactly("changed", "changed", "failed", "skipped");
+        .containsExactly(
+            ResourceStatus.CHANGED,
+            ResourceStatus.CHANGED,
+            ResourceStatus.FAILED,
+            ResourceStatus.SKIPPED);
     assertThat(web.restarts).containsExactly("restart");
     assertThat(events)
         .containsExactly(
@@ -95,9 +102,9 @@ class RunnerTest {
     RunReport report = quick.run(Runner.plan(List.<Resource>of(hang, after)), true, Trigger.MANUAL);
 
     assertThat(report.result()).isEqualTo("failed");
-    assertThat(report.resources().get(0).status()).isEqualTo("timed_out");
+    assertThat(report.resources().get(0).status()).isEqualTo(ResourceStatus.TIMED_OUT);
     assertThat(report.resources().get(0).error()).contains("resource_timeout");
-    assertThat(report.resources().get(1).status()).isEqualTo("skipped");
+    assertThat(report.resources().get(1).status()).isEqualTo(ResourceStatus.SKIPPED);
     assertThat(after.applies.get()).isZero();
     Thread.sleep(100);
     assertThat(hang.interrupted).isTrue();
@@ -108,8 +115,8 @@ class RunnerTest {
     Resource broken =
         new Resource() {
           @Override
-          public String id() {
-            return "bug:x";
+          public ResourceId id() {
+            return ResourceId.parse("bug:x");
           }
 
           @Override

@@ -21,6 +21,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.warehouse.agent.config.Settings;
 import org.warehouse.agent.config.SettingsLoader;
+import org.warehouse.agent.resource.ResourceId;
 
 /** Faults of the state directory: shared by two agents, unwritable in the middle of a run. */
 class StateFaultsTest {
@@ -92,7 +93,7 @@ class StateFaultsTest {
           } catch (java.io.IOException e) {
             throw new AssertionError(e);
           }
-          Set<String> on = new LinkedHashSet<>(List.of(pkg.id()));
+          Set<ResourceId> on = new LinkedHashSet<>(List.of(pkg.id()));
           return new Plan(List.of(pkg, web), Map.of(web.id(), on));
         };
     List<String> warnings = new ArrayList<>();

@@ -8,11 +8,20 @@ import java.time.Instant;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.warehouse.agent.converge.ResourceReport;
+import org.warehouse.agent.converge.ResourceStatus;
 import org.warehouse.agent.converge.RunReport;
+import org.warehouse.agent.resource.ResourceId;
 
 class ControlMessageTest {
   private static final ResourceReport RESOURCE =
-      new ResourceReport("package:warehouse", "changed", "1.0", "1.1", "a\nb", null, 12);
+      new ResourceReport(
+          ResourceId.parse("package:warehouse"),
+          ResourceStatus.CHANGED,
+          "1.0",
+          "1.1",
+          "a\nb",
+          null,
+          12);
   private static final RunReport REPORT =
       new RunReport(
           "r1",

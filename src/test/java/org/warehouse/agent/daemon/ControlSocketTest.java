@@ -20,9 +20,11 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.warehouse.agent.converge.ResourceReport;
+import org.warehouse.agent.converge.ResourceStatus;
 import org.warehouse.agent.converge.RunListener;
 import org.warehouse.agent.converge.RunReport;
 import org.warehouse.agent.converge.Trigger;
+import org.warehouse.agent.resource.ResourceId;
 
 class ControlSocketTest {
   @TempDir Path dir;
@@ -36,8 +38,24 @@ class ControlSocketTest {
           Instant.parse("2026-11-27T10:00:01Z"),
           1000,
           "changed",
-          List.of(new ResourceReport("package:warehouse", "changed", "1", "2", "upgraded", "", 9)),
-          List.of(new ResourceReport("service:web", "changed", "pid 1", "pid 2", "", "", 3)),
+          List.of(
+              new ResourceReport(
+                  ResourceId.parse("package:warehouse"),
+                  ResourceStatus.CHANGED,
+                  "1",
+                  "2",
+                  "upgraded",
+                  "",
+                  9)),
+          List.of(
+              new ResourceReport(
+                  ResourceId.parse("service:web"),
+                  ResourceStatus.CHANGED,
+                  "pid 1",
+                  "pid 2",
+                  "",
+                  "",
+                  3)),
           "");
   private volatile boolean busy;
   private volatile RunOutcome outcome = RunOutcome.of(report);

@@ -17,6 +17,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.warehouse.agent.config.Settings;
 import org.warehouse.agent.converge.Converger;
 import org.warehouse.agent.converge.Plan;
+import org.warehouse.agent.converge.ResourceStatus;
 import org.warehouse.agent.converge.RunListener;
 import org.warehouse.agent.converge.RunReport;
 import org.warehouse.agent.converge.Runner;
@@ -125,7 +126,7 @@ class RunCoordinatorTest {
 
     assertThat(o.report().resources())
         .extracting(r -> r.status())
-        .containsExactly("unchanged", "skipped");
+        .containsExactly(ResourceStatus.UNCHANGED, ResourceStatus.SKIPPED);
     assertThat(o.report().error()).isEqualTo("stopped before next:1: run_timeout (500ms) exceeded");
     assertThat(o.report().result()).isEqualTo("failed");
   }
@@ -156,7 +157,7 @@ class RunCoordinatorTest {
     RunReport report = running.get(1, TimeUnit.SECONDS).report();
     assertThat(report.resources())
         .extracting(r -> r.status())
-        .containsExactly("unchanged", "skipped");
+        .containsExactly(ResourceStatus.UNCHANGED, ResourceStatus.SKIPPED);
     assertThat(report.error()).contains("agent stopping (SIGTERM)");
     RunOutcome refused = c.requestManual(false, RunListener.NONE).get(1, TimeUnit.SECONDS);
     assertThat(refused.error()).isEqualTo(RunOutcome.STOPPING);

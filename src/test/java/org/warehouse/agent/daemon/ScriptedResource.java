@@ -3,6 +3,7 @@ package org.warehouse.agent.daemon;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.warehouse.agent.resource.Resource;
+import org.warehouse.agent.resource.ResourceId;
 import org.warehouse.agent.resource.Result;
 
 /** A resource that waits for a latch (or a time), counting how many run at once across runs. */
@@ -22,8 +23,8 @@ final class ScriptedResource implements Resource {
   }
 
   @Override
-  public String id() {
-    return id;
+  public ResourceId id() {
+    return ResourceId.parse(id);
   }
 
   @Override

@@ -17,7 +17,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.warehouse.agent.config.SettingsLoader;
 import org.warehouse.agent.converge.ResourceReport;
+import org.warehouse.agent.converge.ResourceStatus;
 import org.warehouse.agent.converge.RunReport;
+import org.warehouse.agent.resource.ResourceId;
 import org.warehouse.agent.sandbox.ExecResult;
 import org.warehouse.agent.sandbox.Promtool;
 
@@ -49,7 +51,8 @@ class AgentMetricsTest {
   }
 
   private static ResourceReport res(String id, String status, String before, String after) {
-    return new ResourceReport(id, status, before, after, "", "", 1);
+    return new ResourceReport(
+        ResourceId.parse(id), ResourceStatus.parse(status), before, after, "", "", 1);
   }
 
   /** The value of the one sample whose name and labels are exactly {@code series}. */
@@ -234,7 +237,14 @@ class AgentMetricsTest {
             false,
             t,
             List.of(
-                new ResourceReport("package:warehouse", "failed", "", "", "", "dpkg failed", 1)),
+                new ResourceReport(
+                    ResourceId.parse("package:warehouse"),
+                    ResourceStatus.FAILED,
+                    "",
+                    "",
+                    "",
+                    "dpkg failed",
+                    1)),
             List.of()));
     assertThat(metrics.scrape())
         .contains(
@@ -268,8 +278,8 @@ class AgentMetricsTest {
             t,
             List.of(
                 new ResourceReport(
-                    "package:warehouse",
-                    "failed",
+                    ResourceId.parse("package:warehouse"),
+                    ResourceStatus.FAILED,
                     "",
                     "",
                     "",
@@ -277,7 +287,13 @@ class AgentMetricsTest {
                         + " kept .debs; 2.0 quarantined",
                     1),
                 new ResourceReport(
-                    "package:warehouse-tools", "failed", "", "", "", "dpkg lock is held", 1)),
+                    ResourceId.parse("package:warehouse-tools"),
+                    ResourceStatus.FAILED,
+                    "",
+                    "",
+                    "",
+                    "dpkg lock is held",
+                    1)),
             List.of()));
     String s = metrics.scrape();
     assertThat(sample(s, "warehouse_agent_rollbacks_total{package=\"warehouse\"}")).isEqualTo(1);
@@ -297,7 +313,13 @@ class AgentMetricsTest {
             List.of(
                 res("service:warehouse-web.service", "changed", "pid 1", "pid 2"),
                 new ResourceReport(
-                    "service:warehouse-worker.service", "failed", "", "", "", "did not start", 1),
+                    ResourceId.parse("service:warehouse-worker.service"),
+                    ResourceStatus.FAILED,
+                    "",
+                    "",
+                    "",
+                    "did not start",
+                    1),
                 res("service:warehouse-beat.service", "unchanged", "", ""))));
     String s = metrics.scrape();
     assertThat(sample(s, "warehouse_agent_rollbacks_total{package=\"warehouse\"}")).isEqualTo(1);

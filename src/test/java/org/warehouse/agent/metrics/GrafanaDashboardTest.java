@@ -12,7 +12,9 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.warehouse.agent.converge.ResourceReport;
+import org.warehouse.agent.converge.ResourceStatus;
 import org.warehouse.agent.converge.RunReport;
+import org.warehouse.agent.resource.ResourceId;
 import org.warehouse.agent.sandbox.Fixtures;
 import org.warehouse.agent.state.Json;
 
@@ -36,9 +38,31 @@ class GrafanaDashboardTest {
             1,
             "unchanged",
             List.of(
-                new ResourceReport("package:warehouse", "unchanged", "1", "1", "", "", 1),
-                new ResourceReport("package:tools", "rolled_back", "2", "1", "", "", 1)),
-            List.of(new ResourceReport("service:web.service", "changed", "", "", "", "", 1)),
+                new ResourceReport(
+                    ResourceId.parse("package:warehouse"),
+                    ResourceStatus.UNCHANGED,
+                    "1",
+                    "1",
+                    "",
+                    "",
+                    1),
+                new ResourceReport(
+                    ResourceId.parse("package:tools"),
+                    ResourceStatus.ROLLED_BACK,
+                    "2",
+                    "1",
+                    "",
+                    "",
+                    1)),
+            List.of(
+                new ResourceReport(
+                    ResourceId.parse("service:web.service"),
+                    ResourceStatus.CHANGED,
+                    "",
+                    "",
+                    "",
+                    "",
+                    1)),
             ""));
     metrics.polls().accept("warehouse", "not_modified");
     metrics.polls().indexDate("warehouse", t);

@@ -5,7 +5,7 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 
-/** The one JSON mapper for reports and state: ISO-8601 instants, stable field order. */
+/** Data binding as the CLI's {@code --json} once used it, to hold the output to the same bytes. */
 public final class Json {
   private static final ObjectMapper MAPPER =
       JsonMapper.builder()
