@@ -58,7 +58,7 @@ public final class ProbeCache {
     m.put("refreshedAt", state.refreshedAt());
     m.put("date", state.date());
     m.put("validUntil", state.validUntil());
-    StateFiles.writeAtomically(file(repository), JsonTree.write(m));
+    StateFiles.replaceCache(file(repository), JsonTree.write(m));
   }
 
   /** Forgets everything, so the next run refreshes: after a failed update or a changed list. */

@@ -145,7 +145,7 @@ public final class QueryCache implements CommandRunner {
         v.put("stderr", e.stderr());
         m.put(en.getKey(), v);
       }
-      StateFiles.writeAtomically(file, JsonTree.write(m));
+      StateFiles.replaceCache(file, JsonTree.write(m));
     } catch (IOException e) {
       // Not remembered: the next run asks dpkg and apt again, which is all this costs.
     }

@@ -37,21 +37,39 @@ public final class StateFiles {
   /** As {@link #writeAtomically(Path, byte[])}, with the given permissions. */
   public static void writeAtomically(Path target, byte[] bytes, Set<PosixFilePermission> mode)
       throws IOException {
+    write(target, bytes, mode, true);
+  }
+
+  /**
+   * Replaces {@code target} atomically for readers, owner-only, but without forcing it to disk: for
+   * a cache, whose loss in a crash costs only asking again, written on a change's critical path.
+   */
+  public static void replaceCache(Path target, byte[] bytes) throws IOException {
+    write(target, bytes, FILE_MODE, false);
+  }
+
+  private static void write(
+      Path target, byte[] bytes, Set<PosixFilePermission> mode, boolean durable)
+      throws IOException {
     Path dir = target.getParent();
     Path tmp = Files.createTempFile(dir, "." + target.getFileName(), ".tmp");
     try {
       Files.setPosixFilePermissions(tmp, mode);
       try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE)) {
         ch.write(java.nio.ByteBuffer.wrap(bytes));
-        ch.force(true);
+        if (durable) {
+          ch.force(true);
+        }
       }
       try {
         Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE);
       } catch (AtomicMoveNotSupportedException e) {
         Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING);
       }
-      try (FileChannel d = FileChannel.open(dir, StandardOpenOption.READ)) {
-        d.force(true);
+      if (durable) {
+        try (FileChannel d = FileChannel.open(dir, StandardOpenOption.READ)) {
+          d.force(true);
+        }
       }
     } finally {
       Files.deleteIfExists(tmp);
