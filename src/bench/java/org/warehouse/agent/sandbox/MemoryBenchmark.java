@@ -95,7 +95,7 @@ public final class MemoryBenchmark {
   }
 
   private static void require(RunReport report, String result) {
-    if (!result.equals(report.result())) {
+    if (!result.equals(report.result().label())) {
       throw new IllegalStateException(
           "expected a run " + result + ", got " + report.result() + ": " + report.error());
     }

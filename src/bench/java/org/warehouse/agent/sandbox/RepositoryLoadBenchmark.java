@@ -146,7 +146,7 @@ public final class RepositoryLoadBenchmark {
   }
 
   private static void requireResult(RunReport r, String result) {
-    if (!result.equals(r.result())) {
+    if (!result.equals(r.result().label())) {
       throw new IllegalStateException(
           "expected " + result + ", got " + r.result() + ": " + r.error());
     }

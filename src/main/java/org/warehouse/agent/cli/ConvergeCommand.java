@@ -20,6 +20,7 @@ import org.warehouse.agent.converge.ResourceStatus;
 import org.warehouse.agent.converge.RunReport;
 import org.warehouse.agent.converge.Trigger;
 import org.warehouse.agent.daemon.ControlClient;
+import org.warehouse.agent.daemon.RunError;
 import org.warehouse.agent.daemon.RunOutcome;
 import org.warehouse.agent.launch.QuickConverge;
 import org.warehouse.agent.launch.StderrLog;
@@ -166,24 +167,22 @@ final class ConvergeCommand implements Callable<Integer> {
       err.println("agent: lost the daemon during the run: " + e.getMessage());
       return ExitCodes.FAILED;
     }
-    switch (outcome.error()) {
-      case "" -> {
-        print(outcome.report(), out);
-        return exitCode(outcome.report(), detailed);
-      }
-      case RunOutcome.LOCK_BUSY, RunOutcome.STOPPING, RunOutcome.BUSY -> {
-        err.println("agent: " + outcome.message());
-        return ExitCodes.LOCK_BUSY;
-      }
-      case RunOutcome.INVALID_INPUT -> {
-        err.println("agent: invalid input, nothing changed: " + outcome.message());
-        return ExitCodes.CONFIG;
-      }
-      default -> {
-        err.println("agent: the daemon could not converge: " + outcome.message());
-        return ExitCodes.FAILED;
-      }
+    // Comparisons, not a switch: a switch on an enum adds a synthetic class to this path.
+    if (outcome.error().isEmpty()) {
+      print(outcome.report(), out);
+      return exitCode(outcome.report(), detailed);
     }
+    RunError error = outcome.error().get();
+    if (error == RunError.LOCK_BUSY || error == RunError.STOPPING || error == RunError.BUSY) {
+      err.println("agent: " + outcome.message());
+      return ExitCodes.LOCK_BUSY;
+    }
+    if (error == RunError.INVALID_INPUT) {
+      err.println("agent: invalid input, nothing changed: " + outcome.message());
+      return ExitCodes.CONFIG;
+    }
+    err.println("agent: the daemon could not converge: " + outcome.message());
+    return ExitCodes.FAILED;
   }
 
   private void print(RunReport report, PrintWriter out) throws IOException {
@@ -202,7 +201,7 @@ final class ConvergeCommand implements Callable<Integer> {
     out.println(
         (report.whyRun() ? "why-run: " : "")
             + "result: "
-            + report.result()
+            + report.result().label()
             + " in "
             + report.durationMs()
             + " ms"

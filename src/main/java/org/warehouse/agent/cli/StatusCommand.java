@@ -22,6 +22,7 @@ import org.warehouse.agent.converge.RunHistory;
 import org.warehouse.agent.converge.RunReport;
 import org.warehouse.agent.daemon.ControlClient;
 import org.warehouse.agent.daemon.DaemonStatus;
+import org.warehouse.agent.daemon.StatusJson;
 import org.warehouse.agent.state.JsonTree;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -97,7 +98,8 @@ final class StatusCommand implements Callable<Integer> {
     }
     RunReport r = last.get();
     out.printf(
-        "last run:    %s (%s, %d ms, %s)%n", r.end(), r.result(), r.durationMs(), r.trigger());
+        "last run:    %s (%s, %d ms, %s)%n",
+        r.end(), r.result().label(), r.durationMs(), r.trigger().label());
     if (!r.error().isEmpty()) {
       out.printf("error:       %s%n", r.error());
     }
@@ -129,7 +131,7 @@ final class StatusCommand implements Callable<Integer> {
     doc.put("last_run", last.map(ReportJson::toJson).orElse(null));
     // Known only to a running daemon.
     doc.put("next_run", daemon.map(DaemonStatus::nextRun).orElse(null));
-    doc.put("daemon", daemon.map(DaemonStatus::toJson).orElse(null));
+    doc.put("daemon", daemon.map(StatusJson::toJson).orElse(null));
     doc.put("quarantined", quarantineJson(quarantined));
     doc.put("disabled", disabled.map(StatusCommand::disabledJson).orElse(null));
     if (!damaged.isEmpty()) {

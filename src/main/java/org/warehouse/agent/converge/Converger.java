@@ -96,12 +96,12 @@ public final class Converger {
     Instant end = clock.instant();
     return new RunReport(
         UUID.randomUUID().toString(),
-        trigger.label(),
+        trigger,
         whyRun,
         start,
         end,
         Duration.between(start, end).toMillis(),
-        RunResult.FAILED.label(),
+        RunResult.FAILED,
         List.of(),
         List.of(),
         "invalid input, nothing changed: " + message);

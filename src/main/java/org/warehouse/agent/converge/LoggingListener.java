@@ -111,7 +111,7 @@ public final class LoggingListener implements RunListener {
       sink.log(
           level,
           "converge "
-              + report.result()
+              + report.result().label()
               + " in "
               + report.durationMs()
               + " ms"

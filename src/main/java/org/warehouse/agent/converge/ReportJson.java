@@ -33,12 +33,12 @@ public final class ReportJson {
   public static Map<String, Object> toJson(RunReport r) {
     Map<String, Object> m = new LinkedHashMap<>();
     m.put("runId", r.runId());
-    m.put("trigger", r.trigger());
+    m.put("trigger", r.trigger().label());
     m.put("whyRun", r.whyRun());
     m.put("start", r.start());
     m.put("end", r.end());
     m.put("durationMs", r.durationMs());
-    m.put("result", r.result());
+    m.put("result", r.result().label());
     m.put("resources", toJson(r.resources()));
     m.put("notifications", toJson(r.notifications()));
     m.put("error", r.error());
@@ -75,21 +75,42 @@ public final class ReportJson {
   }
 
   /**
-   * The run report {@link #toJson(RunReport)} wrote. What every reader relies on (run ID, result,
-   * start, end) must be there, or this is an IOException; a missing text is "", never null.
+   * The run report {@link #toJson(RunReport)} wrote. What every reader relies on (run ID, trigger,
+   * result, start, end) must be there and known, or this is an IOException; a missing text is "",
+   * never null.
    */
   public static RunReport runReport(Map<String, Object> m) throws IOException {
     return new RunReport(
         JsonTree.requiredText(m, "runId"),
-        JsonTree.optionalText(m, "trigger"),
+        trigger(m),
         JsonTree.bool(m, "whyRun"),
         JsonTree.requiredInstant(m, "start"),
         JsonTree.requiredInstant(m, "end"),
         JsonTree.number(m, "durationMs"),
-        JsonTree.requiredText(m, "result"),
+        result(m),
         resourceReports(m, "resources"),
         resourceReports(m, "notifications"),
         JsonTree.optionalText(m, "error"));
+  }
+
+  /** The run's trigger; none (every version wrote one) or an unknown one is an IOException. */
+  static Trigger trigger(Map<String, Object> m) throws IOException {
+    String label = JsonTree.requiredText(m, "trigger");
+    try {
+      return Trigger.parse(label);
+    } catch (IllegalArgumentException e) {
+      throw new JsonParseException(null, e.getMessage(), e);
+    }
+  }
+
+  /** The run's result; none or an unknown one is an IOException. */
+  static RunResult result(Map<String, Object> m) throws IOException {
+    String label = JsonTree.requiredText(m, "result");
+    try {
+      return RunResult.parse(label);
+    } catch (IllegalArgumentException e) {
+      throw new JsonParseException(null, e.getMessage(), e);
+    }
   }
 
   private static List<ResourceReport> resourceReports(Map<String, Object> m, String key)

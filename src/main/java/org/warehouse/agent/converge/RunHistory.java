@@ -83,14 +83,15 @@ public final class RunHistory {
   /**
    * Whether the last recorded run failed (false when none was recorded). Reads only its result:
    * every converge asks, and none needs the whole report (its instants, every resource). A damaged
-   * last-run.json counts as a failed run: one extra apt-get update, never a failed run.
+   * last-run.json (an unknown result too) counts as a failed run: one extra apt-get update, never a
+   * failed run.
    */
   public boolean lastFailed() throws IOException {
     byte[] json;
     try {
       json = Files.readAllBytes(lastRunFile());
       Map<String, Object> m = JsonTree.readObject(json, "the last run");
-      return RunResult.FAILED.label().equals(JsonTree.requiredText(m, "result"));
+      return ReportJson.result(m) == RunResult.FAILED;
     } catch (NoSuchFileException e) {
       return false;
     } catch (IOException e) {

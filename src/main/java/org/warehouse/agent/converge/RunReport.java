@@ -2,30 +2,32 @@ package org.warehouse.agent.converge;
 
 import java.time.Instant;
 import java.util.List;
+import java.util.Objects;
 
 /** The record of one converge: written to last-run.json, shown by status, counted in metrics. */
 public record RunReport(
     String runId,
-    String trigger,
+    Trigger trigger,
     boolean whyRun,
     Instant start,
     Instant end,
     long durationMs,
-    String result,
+    RunResult result,
     List<ResourceReport> resources,
     List<ResourceReport> notifications,
     String error) {
 
   public RunReport {
+    Objects.requireNonNull(trigger, "trigger");
+    Objects.requireNonNull(result, "result");
     // Texts are never null, so that no reader (status, metrics, a client) trips over one.
-    trigger = trigger == null ? "" : trigger;
     error = error == null ? "" : error;
     resources = List.copyOf(resources);
     notifications = List.copyOf(notifications);
   }
 
   public boolean failed() {
-    return RunResult.FAILED.label().equals(result);
+    return result == RunResult.FAILED;
   }
 
   /** True when something changed (or would have, in why-run), even if the run failed later. */

@@ -86,12 +86,12 @@ public final class Runner {
     RunReport report =
         new RunReport(
             runId,
-            trigger.label(),
+            trigger,
             !apply,
             start,
             end,
             Duration.between(start, end).toMillis(),
-            result.label(),
+            result,
             run.reports,
             run.notes,
             error == null ? "" : error);

@@ -9,7 +9,6 @@ import java.nio.file.Path;
 import java.util.Optional;
 import java.util.function.Consumer;
 import org.warehouse.agent.converge.RunListener;
-import org.warehouse.agent.converge.Trigger;
 
 /**
  * The CLI's end of the control socket. Deliberately small: it loads neither Quartz nor Micrometer
@@ -88,10 +87,7 @@ public final class ControlClient implements AutoCloseable {
       switch (m.type()) {
         case "queued" -> notice.accept(m.message());
         case "started" ->
-            listener.runStarted(
-                m.runId(),
-                Trigger.valueOf(m.trigger().toUpperCase(java.util.Locale.ROOT)),
-                Boolean.TRUE.equals(m.whyRun()));
+            listener.runStarted(m.runId(), m.trigger(), Boolean.TRUE.equals(m.whyRun()));
         case "resource" ->
             listener.resourceFinished(m.resource(), Boolean.TRUE.equals(m.notification()));
         case "finished" -> listener.runFinished(m.report());
@@ -99,7 +95,7 @@ public final class ControlClient implements AutoCloseable {
           return RunOutcome.of(m.report());
         }
         case "error" -> {
-          return RunOutcome.error(m.error(), m.message());
+          return RunOutcome.error(m.error() == null ? RunError.FAILED : m.error(), m.message());
         }
         default -> throw new IOException("unexpected message from the daemon: " + m.type());
       }

@@ -6,6 +6,7 @@ import java.util.Map;
 import org.warehouse.agent.converge.ReportJson;
 import org.warehouse.agent.converge.ResourceReport;
 import org.warehouse.agent.converge.RunReport;
+import org.warehouse.agent.converge.Trigger;
 import org.warehouse.agent.state.JsonTree;
 
 /**
@@ -15,8 +16,8 @@ import org.warehouse.agent.state.JsonTree;
  * {@code {"type":"status"}}. Daemon to client, for a converge: {@code queued} (a run is in
  * progress; this one follows it), then the run's events {@code started}, {@code resource} (each
  * resource and notification), {@code finished}, and last {@code result} (with the report) or {@code
- * error} (with {@link RunOutcome}'s error kind and a message); for status, one {@code status} line.
- * To any request, a daemon serving all it takes answers one {@code error} of kind {@code busy}. The
+ * error} (with a {@link RunError}'s label and a message); for status, one {@code status} line. To
+ * any request, a daemon serving all it takes answers one {@code error} of kind {@code busy}. The
  * daemon closes the connection after the last line.
  *
  * @param type what the line is (see above)
@@ -25,11 +26,11 @@ public record ControlMessage(
     String type,
     Boolean whyRun,
     String runId,
-    String trigger,
+    Trigger trigger,
     Boolean notification,
     ResourceReport resource,
     RunReport report,
-    String error,
+    RunError error,
     String message,
     DaemonStatus status) {
 
@@ -48,7 +49,7 @@ public record ControlMessage(
     return new ControlMessage("queued", null, null, null, null, null, null, null, message, null);
   }
 
-  static ControlMessage started(String runId, String trigger, boolean whyRun) {
+  static ControlMessage started(String runId, Trigger trigger, boolean whyRun) {
     return new ControlMessage(
         "started", whyRun, runId, trigger, null, null, null, null, null, null);
   }
@@ -66,7 +67,7 @@ public record ControlMessage(
     return new ControlMessage("result", null, null, null, null, null, report, null, null, null);
   }
 
-  static ControlMessage error(String kind, String message) {
+  static ControlMessage error(RunError kind, String message) {
     return new ControlMessage("error", null, null, null, null, null, null, kind, message, null);
   }
 
@@ -80,13 +81,13 @@ public record ControlMessage(
     put(m, "type", type);
     put(m, "whyRun", whyRun);
     put(m, "runId", runId);
-    put(m, "trigger", trigger);
+    put(m, "trigger", trigger == null ? null : trigger.label());
     put(m, "notification", notification);
     put(m, "resource", resource == null ? null : ReportJson.toJson(resource));
     put(m, "report", report == null ? null : ReportJson.toJson(report));
-    put(m, "error", error);
+    put(m, "error", error == null ? null : error.label());
     put(m, "message", message);
-    put(m, "status", status == null ? null : status.toJson());
+    put(m, "status", status == null ? null : StatusJson.toJson(status));
     try {
       return JsonTree.line(m) + "\n";
     } catch (IOException e) {
@@ -111,7 +112,7 @@ public record ControlMessage(
         type,
         bool(m, "whyRun"),
         JsonTree.string(m, "runId"),
-        JsonTree.string(m, "trigger"),
+        trigger(JsonTree.string(m, "trigger")),
         bool(m, "notification"),
         m.get("resource") == null
             ? null
@@ -119,11 +120,23 @@ public record ControlMessage(
         m.get("report") == null
             ? null
             : ReportJson.runReport(JsonTree.object(m.get("report"), "report")),
-        JsonTree.string(m, "error"),
+        error(JsonTree.string(m, "error")),
         JsonTree.string(m, "message"),
         m.get("status") == null
             ? null
-            : DaemonStatus.fromJson(JsonTree.object(m.get("status"), "status")));
+            : StatusJson.daemonStatus(JsonTree.object(m.get("status"), "status")));
+  }
+
+  private static Trigger trigger(String label) throws IOException {
+    try {
+      return label == null ? null : Trigger.parse(label);
+    } catch (IllegalArgumentException e) {
+      throw new IOException(e.getMessage(), e);
+    }
+  }
+
+  private static RunError error(String label) {
+    return label == null ? null : RunError.fromLabel(label);
   }
 
   private static Boolean bool(Map<String, Object> m, String key) throws IOException {

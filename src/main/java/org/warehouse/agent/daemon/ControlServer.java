@@ -156,7 +156,7 @@ final class ControlServer implements AutoCloseable {
     try (LineChannel lines = new LineChannel(c, ControlMessage.MAX_LINE)) {
       lines.write(
           ControlMessage.error(
-                  RunOutcome.BUSY,
+                  RunError.BUSY,
                   "the daemon is busy: "
                       + MAX_WORKERS
                       + " requests are in progress on its control socket; try again shortly")
@@ -172,7 +172,7 @@ final class ControlServer implements AutoCloseable {
       try {
         request = ControlMessage.parse(line);
       } catch (IOException e) {
-        send(c, lines, ControlMessage.error(RunOutcome.FAILED, "bad request: " + e.getMessage()));
+        send(c, lines, ControlMessage.error(RunError.FAILED, "bad request: " + e.getMessage()));
         return;
       }
       switch (request.type()) {
@@ -182,7 +182,7 @@ final class ControlServer implements AutoCloseable {
             send(
                 c,
                 lines,
-                ControlMessage.error(RunOutcome.FAILED, "unknown request " + request.type()));
+                ControlMessage.error(RunError.FAILED, "unknown request " + request.type()));
       }
     } catch (IOException e) {
       LOG.fine(() -> "control connection ended: " + e.getMessage());
@@ -235,14 +235,14 @@ final class ControlServer implements AutoCloseable {
     try {
       o = outcome.get();
     } catch (ExecutionException e) {
-      o = RunOutcome.error(RunOutcome.FAILED, "internal error: " + e.getCause());
+      o = RunOutcome.error(RunError.FAILED, "internal error: " + e.getCause());
     }
     send(
         c,
         lines,
         o.error().isEmpty()
             ? ControlMessage.result(o.report())
-            : ControlMessage.error(o.error(), o.message()));
+            : ControlMessage.error(o.error().get(), o.message()));
   }
 
   private static String peer(SocketChannel c) {

@@ -91,7 +91,7 @@ final class RunCoordinator {
       }
       RunOutcome o = execute(Trigger.SCHEDULED, false, context.listener());
       // Invalid input was logged with the run's report already.
-      if (!o.error().isEmpty() && !RunOutcome.INVALID_INPUT.equals(o.error())) {
+      if (o.error().isPresent() && o.error().get() != RunError.INVALID_INPUT) {
         LOG.severe("scheduled converge did not run: " + o.message());
       }
     } finally {
@@ -109,7 +109,7 @@ final class RunCoordinator {
   synchronized CompletableFuture<RunOutcome> requestManual(boolean whyRun, RunListener listener) {
     if (stopping) {
       return CompletableFuture.completedFuture(
-          RunOutcome.error(RunOutcome.STOPPING, "the agent is stopping; try again when it is up"));
+          RunOutcome.error(RunError.STOPPING, "the agent is stopping; try again when it is up"));
     }
     Pending p = waiting.get(whyRun);
     if (p == null) {
@@ -137,7 +137,7 @@ final class RunCoordinator {
     synchronized (this) {
       stopping = true;
       for (Pending p : waiting.values()) {
-        p.result.complete(RunOutcome.error(RunOutcome.STOPPING, "the agent is stopping"));
+        p.result.complete(RunOutcome.error(RunError.STOPPING, "the agent is stopping"));
       }
       waiting.clear();
       if (current != null) {
@@ -165,7 +165,7 @@ final class RunCoordinator {
       synchronized (this) {
         waiting.remove(whyRun, p);
         if (stopping) {
-          p.result.complete(RunOutcome.error(RunOutcome.STOPPING, "the agent is stopping"));
+          p.result.complete(RunOutcome.error(RunError.STOPPING, "the agent is stopping"));
           return;
         }
         listeners = new ArrayList<>(p.listeners);
@@ -173,7 +173,7 @@ final class RunCoordinator {
       listeners.add(0, context.listener());
       p.result.complete(execute(Trigger.MANUAL, whyRun, new FanOutListener(listeners)));
     } catch (RuntimeException e) {
-      p.result.complete(RunOutcome.error(RunOutcome.FAILED, "internal error: " + e));
+      p.result.complete(RunOutcome.error(RunError.FAILED, "internal error: " + e));
       throw e;
     } finally {
       running.unlock();
@@ -205,17 +205,17 @@ final class RunCoordinator {
       RunReport report = converger.converge(trigger, whyRun, stop);
       return RunOutcome.of(report);
     } catch (LockBusyException e) {
-      return RunOutcome.error(RunOutcome.LOCK_BUSY, e.getMessage());
+      return RunOutcome.error(RunError.LOCK_BUSY, e.getMessage());
     } catch (PlanException e) {
-      return RunOutcome.error(RunOutcome.INVALID_INPUT, e.getMessage());
+      return RunOutcome.error(RunError.INVALID_INPUT, e.getMessage());
     } catch (IOException e) {
-      return RunOutcome.error(RunOutcome.FAILED, "cannot record the run: " + e.getMessage());
+      return RunOutcome.error(RunError.FAILED, "cannot record the run: " + e.getMessage());
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      return RunOutcome.error(RunOutcome.FAILED, "interrupted");
+      return RunOutcome.error(RunError.FAILED, "interrupted");
     } catch (RuntimeException e) {
       LOG.log(Level.SEVERE, "converge failed with an internal error", e);
-      return RunOutcome.error(RunOutcome.FAILED, "internal error: " + e);
+      return RunOutcome.error(RunError.FAILED, "internal error: " + e);
     } finally {
       watchdog.cancel(false);
       synchronized (this) {

@@ -1,5 +1,6 @@
 package org.warehouse.agent.daemon;
 
+import java.util.Optional;
 import org.warehouse.agent.converge.RunReport;
 
 /**
@@ -7,31 +8,15 @@ import org.warehouse.agent.converge.RunReport;
  * turns into its exit codes.
  *
  * @param report the run's report; null when the run did not happen or its inputs were invalid
- * @param error "" when the run happened, else one of {@link #LOCK_BUSY}, {@link #INVALID_INPUT},
- *     {@link #STOPPING}, {@link #BUSY}, {@link #FAILED}
+ * @param error empty when the run happened, else why not
  * @param message the error, in words
  */
-public record RunOutcome(RunReport report, String error, String message) {
-  /** Another process held the host's run lock past lock_timeout (exit 75). */
-  public static final String LOCK_BUSY = "lock_busy";
-
-  /** Attributes, secrets or rendering are invalid; nothing changed (exit 78). */
-  public static final String INVALID_INPUT = "invalid_input";
-
-  /** The daemon is stopping and takes no more runs (exit 75: try again). */
-  public static final String STOPPING = "stopping";
-
-  /** The daemon serves as many control requests as it takes; this one was not taken (exit 75). */
-  public static final String BUSY = "busy";
-
-  /** The run could not happen for another reason (exit 1). */
-  public static final String FAILED = "failed";
-
+public record RunOutcome(RunReport report, Optional<RunError> error, String message) {
   static RunOutcome of(RunReport report) {
-    return new RunOutcome(report, "", "");
+    return new RunOutcome(report, Optional.empty(), "");
   }
 
-  static RunOutcome error(String kind, String message) {
-    return new RunOutcome(null, kind, message);
+  static RunOutcome error(RunError kind, String message) {
+    return new RunOutcome(null, Optional.of(kind), message);
   }
 }

@@ -20,7 +20,7 @@ final class StreamingListener implements RunListener {
 
   @Override
   public void runStarted(String runId, Trigger trigger, boolean whyRun) {
-    queue.offer(ControlMessage.started(runId, trigger.label(), whyRun));
+    queue.offer(ControlMessage.started(runId, trigger, whyRun));
   }
 
   @Override

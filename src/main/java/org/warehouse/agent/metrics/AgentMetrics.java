@@ -40,8 +40,8 @@ import org.warehouse.agent.resource.ResourceId;
  */
 public final class AgentMetrics implements RunListener {
   static final String PREFIX = "warehouse_agent_";
-  private static final List<String> RESULTS =
-      List.of(RunResult.CHANGED.label(), RunResult.UNCHANGED.label(), RunResult.FAILED.label());
+  private static final List<RunResult> RESULTS =
+      List.of(RunResult.CHANGED, RunResult.UNCHANGED, RunResult.FAILED);
   private static final List<String> POLL_RESULTS = List.of("modified", "not_modified", "error");
 
   private final PrometheusMeterRegistry registry =
@@ -87,9 +87,9 @@ public final class AgentMetrics implements RunListener {
                 Duration.ofMinutes(15),
                 Duration.ofMinutes(60))
             .register(registry);
-    for (String result : RESULTS) {
+    for (RunResult result : RESULTS) {
       for (Trigger trigger : Trigger.values()) {
-        runs(result, trigger.label());
+        runs(result, trigger);
       }
     }
     Gauge.builder(PREFIX + "last_run_timestamp_seconds", this, m -> m.lastRun)
@@ -254,14 +254,14 @@ public final class AgentMetrics implements RunListener {
     }
   }
 
-  private Counter runs(String result, String trigger) {
+  private Counter runs(RunResult result, Trigger trigger) {
     return counter(
         "converge_runs",
         "Converges by result and trigger (why-run excluded)",
         "result",
-        result,
+        result.label(),
         "trigger",
-        trigger);
+        trigger.label());
   }
 
   private Counter skippedRuns(String reason) {

@@ -13,6 +13,8 @@ import org.junit.jupiter.api.io.TempDir;
 import org.warehouse.agent.converge.ResourceReport;
 import org.warehouse.agent.converge.ResourceStatus;
 import org.warehouse.agent.converge.RunReport;
+import org.warehouse.agent.converge.RunResult;
+import org.warehouse.agent.converge.Trigger;
 import org.warehouse.agent.daemon.TestSettings;
 import org.warehouse.agent.resource.ResourceId;
 
@@ -172,6 +174,7 @@ class CliTest {
 
   private static RunReport report(String result, List<ResourceReport> resources) {
     Instant t = Instant.EPOCH;
-    return new RunReport("r", "manual", false, t, t, 0, result, resources, List.of(), "");
+    return new RunReport(
+        "r", Trigger.MANUAL, false, t, t, 0, RunResult.parse(result), resources, List.of(), "");
   }
 }

@@ -24,6 +24,7 @@ import org.warehouse.agent.config.SettingsLoader;
 import org.warehouse.agent.converge.ReportJson;
 import org.warehouse.agent.converge.RunHistory;
 import org.warehouse.agent.converge.RunReport;
+import org.warehouse.agent.converge.Trigger;
 import org.warehouse.agent.daemon.Daemon;
 import org.warehouse.agent.daemon.SettingsSource;
 import org.warehouse.agent.daemon.TestSettings;
@@ -99,7 +100,7 @@ class DaemonCliTest {
     RunReport report =
         ReportJson.runReport(
             JsonTree.readObject(out.toString().getBytes(StandardCharsets.UTF_8), "report"));
-    assertThat(report.trigger()).isEqualTo("manual");
+    assertThat(report.trigger()).isEqualTo(Trigger.MANUAL);
     assertThat(new RunHistory(dir.resolve("state"), 50).last().map(RunReport::runId).orElseThrow())
         .isEqualTo(report.runId());
   }
@@ -166,7 +167,7 @@ class DaemonCliTest {
       Thread.sleep(50);
     }
     assertThat(history.last())
-        .hasValueSatisfying(r -> assertThat(r.trigger()).isEqualTo("scheduled"));
+        .hasValueSatisfying(r -> assertThat(r.trigger()).isEqualTo(Trigger.SCHEDULED));
   }
 
   @Test

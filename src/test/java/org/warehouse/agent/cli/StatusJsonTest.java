@@ -2,6 +2,7 @@ package org.warehouse.agent.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.SerializationFeature;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.LinkedHashMap;
@@ -12,6 +13,8 @@ import org.junit.jupiter.api.Test;
 import org.warehouse.agent.apt.Quarantine;
 import org.warehouse.agent.converge.Maintenance;
 import org.warehouse.agent.converge.RunReport;
+import org.warehouse.agent.converge.RunResult;
+import org.warehouse.agent.converge.Trigger;
 import org.warehouse.agent.daemon.DaemonStatus;
 import org.warehouse.agent.state.Json;
 import org.warehouse.agent.state.JsonTree;
@@ -26,12 +29,12 @@ class StatusJsonTest {
   private static final RunReport RUN =
       new RunReport(
           "3f6449d4",
-          "scheduled",
+          Trigger.SCHEDULED,
           false,
           T,
           T.plusMillis(1696),
           1696,
-          "failed",
+          RunResult.FAILED,
           List.of(),
           List.of(),
           "boom");
@@ -66,7 +69,11 @@ class StatusJsonTest {
     if (!damaged.isEmpty()) {
       doc.put("damaged_state", damaged);
     }
-    return Json.mapper().writeValueAsString(doc);
+    // The run's trigger and result are enums now; their text (toString) is what the Strings were.
+    return Json.mapper()
+        .writer()
+        .with(SerializationFeature.WRITE_ENUMS_USING_TO_STRING)
+        .writeValueAsString(doc);
   }
 
   private static String streaming(

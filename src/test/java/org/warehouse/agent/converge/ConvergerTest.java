@@ -53,6 +53,6 @@ class ConvergerTest {
     RunReport report = c.converge(Trigger.MANUAL, false);
 
     assertThat(report.durationMs()).isEqualTo(700);
-    assertThat(report.result()).isEqualTo("unchanged");
+    assertThat(report.result()).isEqualTo(RunResult.UNCHANGED);
   }
 }

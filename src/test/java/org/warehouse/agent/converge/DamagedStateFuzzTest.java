@@ -1,6 +1,7 @@
 package org.warehouse.agent.converge;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -179,6 +180,33 @@ class DamagedStateFuzzTest {
     }
   }
 
+  @Test
+  void anUnknownTriggerOrResultIsDamageNamingTheFile() throws Exception {
+    RunHistory history = new RunHistory(state, 5);
+    history.record(report());
+    String sound = Files.readString(history.lastRunFile());
+    assertThat(sound).contains("\"trigger\" : \"manual\"").contains("\"result\" : \"changed\"");
+    for (String damaged :
+        List.of(
+            sound.replace("\"trigger\" : \"manual\"", "\"trigger\" : \"cron\""),
+            sound.replace("\"result\" : \"changed\"", "\"result\" : \"CHANGED\""))) {
+      Files.writeString(history.lastRunFile(), damaged);
+      warnings.clear();
+      assertThat(history.last()).as(damaged).isEmpty();
+      assertThat(warnings).as(damaged).hasSize(1);
+      assertThat(warnings.get(0)).startsWith(history.lastRunFile() + " is damaged (");
+      assertThatThrownBy(() -> RunHistory.read(history.lastRunFile()))
+          .isInstanceOf(IOException.class)
+          .hasMessageContaining(history.lastRunFile() + " is damaged (")
+          .hasMessageContaining("unknown");
+    }
+    // lastFailed reads only the result: an unknown one counts as a failed run, as damage does.
+    warnings.clear();
+    assertThat(history.lastFailed()).isTrue();
+    assertThat(warnings).hasSize(1);
+    assertThat(warnings.get(0)).startsWith(history.lastRunFile() + " is damaged (");
+  }
+
   // ---- the inputs
 
   private void fuzz(Path file, Reader reader) throws Exception {
@@ -273,12 +301,12 @@ class DamagedStateFuzzTest {
   private static RunReport report() {
     return new RunReport(
         "run-1",
-        "manual",
+        Trigger.MANUAL,
         false,
         T,
         T.plusSeconds(1),
         1000,
-        "changed",
+        RunResult.CHANGED,
         List.of(
             new ResourceReport(
                 ResourceId.parse("file:/x"), ResourceStatus.CHANGED, "a", "b", "d", "", 3)),

@@ -53,7 +53,7 @@ class RollbackPolicyTest {
     assertThat(pkg.actual).isEqualTo("1");
     assertThat(file.actual).isEqualTo("old");
     assertThat(web.restarts).hasSize(2);
-    assertThat(report.result()).isEqualTo("failed");
+    assertThat(report.result()).isEqualTo(RunResult.FAILED);
     assertThat(report.error())
         .isEqualTo(
             "service:web failed health check after upgrade of package:w to 2 and upgrade of"
@@ -123,7 +123,7 @@ class RollbackPolicyTest {
 
     assertThat(pkg.rollbacks).isEmpty();
     assertThat(pkg.actual).isEqualTo("2");
-    assertThat(report.result()).isEqualTo("failed");
+    assertThat(report.result()).isEqualTo(RunResult.FAILED);
     assertThat(report.error())
         .isEqualTo(
             "service:web failed health check after upgrade of package:w to 2 (HTTP 500 from"
@@ -168,7 +168,7 @@ class RollbackPolicyTest {
 
     RunReport report = runner.run(p, true, Trigger.MANUAL);
 
-    assertThat(report.result()).isEqualTo("failed");
+    assertThat(report.result()).isEqualTo(RunResult.FAILED);
     assertThat(report.error())
         .startsWith("ROLLBACK FAILED: service:web failed health check after upgrade of package:w")
         .contains(
@@ -229,7 +229,7 @@ class RollbackPolicyTest {
 
     RunReport report = runner.run(p, false, Trigger.MANUAL);
 
-    assertThat(report.result()).isEqualTo("changed");
+    assertThat(report.result()).isEqualTo(RunResult.CHANGED);
     assertThat(pkg.rollbacks).isEmpty();
     assertThat(pkg.actual).isEqualTo("1");
   }
@@ -244,7 +244,7 @@ class RollbackPolicyTest {
     RunReport next =
         runner.run(plan(List.of(stays, web), web.id(), List.of(stays.id())), true, Trigger.MANUAL);
 
-    assertThat(next.result()).isEqualTo("unchanged");
+    assertThat(next.result()).isEqualTo(RunResult.UNCHANGED);
     assertThat(web.restarts).hasSize(2);
   }
 }

@@ -23,12 +23,12 @@ class RunHistoryTest {
       history.record(
           new RunReport(
               "run" + i,
-              "manual",
+              Trigger.MANUAL,
               false,
               t,
               t.plusMillis(5),
               5,
-              "changed",
+              RunResult.CHANGED,
               List.of(
                   new ResourceReport(
                       ResourceId.parse("file:/a"), ResourceStatus.CHANGED, "x", "y", "", "", 1)),
@@ -64,7 +64,16 @@ class RunHistoryTest {
       Instant t = Instant.parse("2026-11-27T00:00:00Z");
       history.record(
           new RunReport(
-              "run-" + result, "manual", false, t, t, 0, result, List.of(), List.of(), ""));
+              "run-" + result,
+              Trigger.MANUAL,
+              false,
+              t,
+              t,
+              0,
+              RunResult.parse(result),
+              List.of(),
+              List.of(),
+              ""));
       assertThat(history.lastFailed()).as(result).isEqualTo(result.equals("failed"));
       assertThat(history.lastFailed()).isEqualTo(history.last().orElseThrow().failed());
     }

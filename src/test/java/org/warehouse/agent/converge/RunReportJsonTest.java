@@ -64,12 +64,12 @@ class RunReportJsonTest {
   private static final RunReport REPORT =
       new RunReport(
           "3f6449d4",
-          "manual",
+          Trigger.MANUAL,
           false,
           Instant.parse("2026-11-27T05:41:58.304123456Z"),
           Instant.parse("2026-11-27T05:42:00Z"),
           1696,
-          "changed",
+          RunResult.CHANGED,
           List.of(
               new ResourceReport(
                   ResourceId.parse("package:warehouse"),

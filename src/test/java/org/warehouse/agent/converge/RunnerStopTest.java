@@ -47,7 +47,7 @@ class RunnerStopTest {
         .containsExactly(ResourceStatus.CHANGED, ResourceStatus.SKIPPED, ResourceStatus.SKIPPED);
     assertThat(report.resources().get(1).detail())
         .isEqualTo("the run was stopped: agent stopping (SIGTERM)");
-    assertThat(report.result()).isEqualTo("failed");
+    assertThat(report.result()).isEqualTo(RunResult.FAILED);
     assertThat(report.error()).isEqualTo("stopped before file:/a: agent stopping (SIGTERM)");
     assertThat(pkg.actual).isEqualTo("2");
     assertThat(file.actual).isEqualTo("old");
@@ -62,6 +62,6 @@ class RunnerStopTest {
         new Runner(Duration.ofSeconds(5), RunListener.NONE, Clock.systemUTC(), new StopRequest())
             .run(Runner.plan(List.of(file)), true, Trigger.MANUAL);
 
-    assertThat(report.result()).isEqualTo("changed");
+    assertThat(report.result()).isEqualTo(RunResult.CHANGED);
   }
 }

@@ -32,13 +32,13 @@ class RunnerTest {
     RunReport first = runner.run(plan, true, Trigger.MANUAL);
     RunReport second = runner.run(plan, true, Trigger.MANUAL);
 
-    assertThat(first.result()).isEqualTo("changed");
+    assertThat(first.result()).isEqualTo(RunResult.CHANGED);
     assertThat(first.resources().get(0).before()).isEqualTo("old");
     assertThat(first.resources().get(0).after()).isEqualTo("new");
     assertThat(first.notifications())
         .extracting(ResourceReport::status)
         .containsExactly(ResourceStatus.CHANGED);
-    assertThat(second.result()).isEqualTo("unchanged");
+    assertThat(second.result()).isEqualTo(RunResult.UNCHANGED);
     assertThat(second.notifications()).isEmpty();
     assertThat(file.applies.get()).isEqualTo(1);
     assertThat(web.restarts).hasSize(1);
@@ -74,7 +74,7 @@ class RunnerTest {
 
     RunReport report = runner.run(plan, true, Trigger.SCHEDULED);
 
-    assertThat(report.result()).isEqualTo("failed");
+    assertThat(report.result()).isEqualTo(RunResult.FAILED);
     assertThat(report.error()).isEqualTo("fail:x: disk on fire | second line");
     assertThat(report.resources())
         .extracting(ResourceReport::status)
@@ -101,7 +101,7 @@ class RunnerTest {
 
     RunReport report = quick.run(Runner.plan(List.<Resource>of(hang, after)), true, Trigger.MANUAL);
 
-    assertThat(report.result()).isEqualTo("failed");
+    assertThat(report.result()).isEqualTo(RunResult.FAILED);
     assertThat(report.resources().get(0).status()).isEqualTo(ResourceStatus.TIMED_OUT);
     assertThat(report.resources().get(0).error()).contains("resource_timeout");
     assertThat(report.resources().get(1).status()).isEqualTo(ResourceStatus.SKIPPED);
@@ -127,7 +127,7 @@ class RunnerTest {
 
     RunReport report = runner.run(Runner.plan(List.of(broken)), true, Trigger.MANUAL);
 
-    assertThat(report.result()).isEqualTo("failed");
+    assertThat(report.result()).isEqualTo(RunResult.FAILED);
     assertThat(report.error()).isEqualTo("bug:x: internal error: IllegalStateException: oops");
   }
 
@@ -139,7 +139,7 @@ class RunnerTest {
 
     RunReport report = runner.run(plan, true, Trigger.MANUAL);
 
-    assertThat(report.result()).isEqualTo("unchanged");
+    assertThat(report.result()).isEqualTo(RunResult.UNCHANGED);
     assertThat(web.restarts).isEmpty();
   }
 }

@@ -123,7 +123,7 @@ class StateFaultsTest {
 
     assertThat(pkg.actual).isEqualTo("1");
     assertThat(pkg.rollbacks).hasSize(1);
-    assertThat(report.result()).isEqualTo("failed");
+    assertThat(report.result()).isEqualTo(RunResult.FAILED);
     assertThat(report.error())
         .contains("rolled back to package:w 1")
         .contains("; the run was not recorded: " + state.resolve("last-run.json"))

@@ -10,6 +10,8 @@ import org.junit.jupiter.api.Test;
 import org.warehouse.agent.converge.ResourceReport;
 import org.warehouse.agent.converge.ResourceStatus;
 import org.warehouse.agent.converge.RunReport;
+import org.warehouse.agent.converge.RunResult;
+import org.warehouse.agent.converge.Trigger;
 import org.warehouse.agent.resource.ResourceId;
 
 class ControlMessageTest {
@@ -25,12 +27,12 @@ class ControlMessageTest {
   private static final RunReport REPORT =
       new RunReport(
           "r1",
-          "manual",
+          Trigger.MANUAL,
           true,
           Instant.parse("2026-11-27T05:41:58.304Z"),
           Instant.parse("2026-11-27T05:41:59Z"),
           696,
-          "would_change",
+          RunResult.CHANGED,
           List.of(RESOURCE),
           List.of(),
           "boom");
@@ -42,11 +44,11 @@ class ControlMessageTest {
             ControlMessage.converge(false),
             ControlMessage.statusRequest(),
             ControlMessage.queued("a run is in progress"),
-            ControlMessage.started("r1", "manual", true),
+            ControlMessage.started("r1", Trigger.MANUAL, true),
             ControlMessage.resource(RESOURCE, true),
             ControlMessage.finished(REPORT),
             ControlMessage.result(REPORT),
-            ControlMessage.error(RunOutcome.FAILED, "no"),
+            ControlMessage.error(RunError.FAILED, "no"),
             ControlMessage.status(
                 new DaemonStatus(
                     "1.0",

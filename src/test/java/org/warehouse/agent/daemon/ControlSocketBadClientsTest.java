@@ -11,6 +11,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -100,7 +101,7 @@ class ControlSocketBadClientsTest {
       List<CompletableFuture<RunOutcome>> waiting = slow.fill(dir.resolve("run"));
 
       RunOutcome busy = converge();
-      assertThat(busy.error()).isEqualTo(RunOutcome.BUSY);
+      assertThat(busy.error()).isEqualTo(Optional.of(RunError.BUSY));
       assertThat(busy.message())
           .isEqualTo(
               "the daemon is busy: 4 requests are in progress on its control socket; try again"

@@ -13,6 +13,7 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -23,6 +24,7 @@ import org.warehouse.agent.converge.ResourceReport;
 import org.warehouse.agent.converge.ResourceStatus;
 import org.warehouse.agent.converge.RunListener;
 import org.warehouse.agent.converge.RunReport;
+import org.warehouse.agent.converge.RunResult;
 import org.warehouse.agent.converge.Trigger;
 import org.warehouse.agent.resource.ResourceId;
 
@@ -32,12 +34,12 @@ class ControlSocketTest {
   private final RunReport report =
       new RunReport(
           "run-1",
-          "manual",
+          Trigger.MANUAL,
           false,
           Instant.parse("2026-11-27T10:00:00Z"),
           Instant.parse("2026-11-27T10:00:01Z"),
           1000,
-          "changed",
+          RunResult.CHANGED,
           List.of(
               new ResourceReport(
                   ResourceId.parse("package:warehouse"),
@@ -147,11 +149,11 @@ class ControlSocketTest {
 
   @Test
   void errorsArriveAsTheirKind() throws Exception {
-    outcome = RunOutcome.error(RunOutcome.LOCK_BUSY, "another converge holds the run lock");
+    outcome = RunOutcome.error(RunError.LOCK_BUSY, "another converge holds the run lock");
     try (ControlServer server = ControlServer.start(dir.resolve("run"), handler, timers);
         ControlClient client = ControlClient.connect(dir.resolve("run")).orElseThrow()) {
       RunOutcome o = client.converge(true, RunListener.NONE, n -> {});
-      assertThat(o.error()).isEqualTo(RunOutcome.LOCK_BUSY);
+      assertThat(o.error()).isEqualTo(Optional.of(RunError.LOCK_BUSY));
       assertThat(o.message()).isEqualTo("another converge holds the run lock");
       assertThat(o.report()).isNull();
     }

@@ -15,18 +15,20 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.warehouse.agent.converge.RunListener;
 import org.warehouse.agent.converge.RunReport;
+import org.warehouse.agent.converge.RunResult;
+import org.warehouse.agent.converge.Trigger;
 
 /** A control socket handler whose converges end at once, or (held) when the test releases them. */
 final class HoldingHandler implements ControlServer.Handler, AutoCloseable {
   static final RunReport REPORT =
       new RunReport(
           "run-1",
-          "manual",
+          Trigger.MANUAL,
           false,
           Instant.parse("2026-11-27T10:00:00Z"),
           Instant.parse("2026-11-27T10:00:01Z"),
           1000,
-          "unchanged",
+          RunResult.UNCHANGED,
           List.of(),
           List.of(),
           "");

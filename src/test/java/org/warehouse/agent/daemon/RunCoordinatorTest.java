@@ -7,6 +7,7 @@ import java.time.Clock;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -20,6 +21,7 @@ import org.warehouse.agent.converge.Plan;
 import org.warehouse.agent.converge.ResourceStatus;
 import org.warehouse.agent.converge.RunListener;
 import org.warehouse.agent.converge.RunReport;
+import org.warehouse.agent.converge.RunResult;
 import org.warehouse.agent.converge.Runner;
 import org.warehouse.agent.converge.Trigger;
 import org.warehouse.agent.resource.AptIndexResource;
@@ -107,7 +109,7 @@ class RunCoordinatorTest {
     scheduled.join(10_000);
 
     assertThat(r1.runId()).isEqualTo(r2.runId());
-    assertThat(r1.trigger()).isEqualTo("manual");
+    assertThat(r1.trigger()).isEqualTo(Trigger.MANUAL);
     assertThat(a.runIds).containsExactly(r1.runId());
     assertThat(b.runIds).containsExactly(r1.runId());
     assertThat(runs).containsExactly("scheduled", "manual");
@@ -128,7 +130,7 @@ class RunCoordinatorTest {
         .extracting(r -> r.status())
         .containsExactly(ResourceStatus.UNCHANGED, ResourceStatus.SKIPPED);
     assertThat(o.report().error()).isEqualTo("stopped before next:1: run_timeout (500ms) exceeded");
-    assertThat(o.report().result()).isEqualTo("failed");
+    assertThat(o.report().result()).isEqualTo(RunResult.FAILED);
   }
 
   @Test
@@ -160,7 +162,7 @@ class RunCoordinatorTest {
         .containsExactly(ResourceStatus.UNCHANGED, ResourceStatus.SKIPPED);
     assertThat(report.error()).contains("agent stopping (SIGTERM)");
     RunOutcome refused = c.requestManual(false, RunListener.NONE).get(1, TimeUnit.SECONDS);
-    assertThat(refused.error()).isEqualTo(RunOutcome.STOPPING);
+    assertThat(refused.error()).isEqualTo(Optional.of(RunError.STOPPING));
   }
 
   @Test
@@ -229,7 +231,7 @@ class RunCoordinatorTest {
 
     RunOutcome o = c.requestManual(false, RunListener.NONE).get(10, TimeUnit.SECONDS);
 
-    assertThat(o.error()).isEqualTo(RunOutcome.INVALID_INPUT);
+    assertThat(o.error()).isEqualTo(Optional.of(RunError.INVALID_INPUT));
     assertThat(o.message()).isEqualTo("attributes.d/10.yml:3: bad");
   }
 }

@@ -19,6 +19,8 @@ import org.warehouse.agent.config.SettingsLoader;
 import org.warehouse.agent.converge.ResourceReport;
 import org.warehouse.agent.converge.ResourceStatus;
 import org.warehouse.agent.converge.RunReport;
+import org.warehouse.agent.converge.RunResult;
+import org.warehouse.agent.converge.Trigger;
 import org.warehouse.agent.resource.ResourceId;
 import org.warehouse.agent.sandbox.ExecResult;
 import org.warehouse.agent.sandbox.Promtool;
@@ -39,12 +41,12 @@ class AgentMetricsTest {
       List<ResourceReport> notifications) {
     return new RunReport(
         "id",
-        trigger,
+        Trigger.parse(trigger),
         whyRun,
         end.minusMillis(1500),
         end,
         1500,
-        result,
+        RunResult.parse(result),
         resources,
         notifications,
         result.equals("failed") ? "boom" : "");

@@ -14,6 +14,8 @@ import org.junit.jupiter.api.Test;
 import org.warehouse.agent.converge.ResourceReport;
 import org.warehouse.agent.converge.ResourceStatus;
 import org.warehouse.agent.converge.RunReport;
+import org.warehouse.agent.converge.RunResult;
+import org.warehouse.agent.converge.Trigger;
 import org.warehouse.agent.resource.ResourceId;
 import org.warehouse.agent.sandbox.Fixtures;
 import org.warehouse.agent.state.Json;
@@ -31,12 +33,12 @@ class GrafanaDashboardTest {
     metrics.runFinished(
         new RunReport(
             "r",
-            "scheduled",
+            Trigger.SCHEDULED,
             false,
             t,
             t,
             1,
-            "unchanged",
+            RunResult.UNCHANGED,
             List.of(
                 new ResourceReport(
                     ResourceId.parse("package:warehouse"),

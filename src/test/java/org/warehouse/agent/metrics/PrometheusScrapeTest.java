@@ -19,6 +19,8 @@ import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.warehouse.agent.converge.RunReport;
+import org.warehouse.agent.converge.RunResult;
+import org.warehouse.agent.converge.Trigger;
 import org.warehouse.agent.sandbox.Await;
 import org.warehouse.agent.sandbox.Promtool;
 
@@ -56,7 +58,8 @@ class PrometheusScrapeTest {
     AgentMetrics metrics = new AgentMetrics("26.11.01", Optional::empty, Optional::empty);
     Instant t = Instant.parse("2026-11-27T10:00:00Z");
     metrics.runFinished(
-        new RunReport("r", "manual", false, t, t, 5, "unchanged", List.of(), List.of(), ""));
+        new RunReport(
+            "r", Trigger.MANUAL, false, t, t, 5, RunResult.UNCHANGED, List.of(), List.of(), ""));
     int webPort = freePort();
     try (MetricsServer agent = MetricsServer.start("127.0.0.1:0", metrics)) {
       Path config = dir.resolve("prometheus.yml");
