@@ -22,18 +22,7 @@ class CliPipeTest {
   @BeforeEach
   void config() throws Exception {
     target = dir.resolve("out/config.yml");
-    Files.createDirectories(target.getParent());
-    yml = dir.resolve("agent.yml");
-    Files.writeString(
-        yml,
-        "state_dir: "
-            + dir.resolve("state")
-            + "\nrun_dir: "
-            + dir.resolve("run")
-            + "\nattributes: {files: [], default: {warehouse: {config: {answer: 42}}}}"
-            + "\nconfig_files:\n  - path: "
-            + target
-            + "\n    attribute: warehouse.config\n    mode: \"0600\"\n");
+    yml = MinimalAgentYml.write(dir, target);
   }
 
   AgentProcess.Result agent(String... args) throws Exception {

@@ -2,7 +2,6 @@ package org.warehouse.agent.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -22,18 +21,7 @@ class GlobalOptionsPipeTest {
   @BeforeEach
   void config() throws Exception {
     target = dir.resolve("out/config.yml");
-    Files.createDirectories(target.getParent());
-    yml = dir.resolve("agent.yml");
-    Files.writeString(
-        yml,
-        "state_dir: "
-            + dir.resolve("state")
-            + "\nrun_dir: "
-            + dir.resolve("run")
-            + "\nattributes: {files: [], default: {warehouse: {config: {answer: 42}}}}"
-            + "\nconfig_files:\n  - path: "
-            + target
-            + "\n    attribute: warehouse.config\n    mode: \"0600\"\n");
+    yml = MinimalAgentYml.write(dir, target);
   }
 
   // agent --config YML COMMAND... ARGS...
