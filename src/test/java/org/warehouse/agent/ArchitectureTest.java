@@ -51,7 +51,8 @@ class ArchitectureTest {
         "metrics",
         "daemon",
         "launch",
-        "cli");
+        "cli",
+        "rollout");
   }
 
   @Test
@@ -69,7 +70,8 @@ class ArchitectureTest {
         "metrics",
         "daemon",
         "launch",
-        "cli");
+        "cli",
+        "rollout");
   }
 
   @Test
@@ -115,6 +117,24 @@ class ArchitectureTest {
         .should()
         .dependOnClassesThat()
         .resideInAnyPackage("picocli..", "org.quartz..", "io.micrometer..", "java.net.http..")
+        .check(CLASSES);
+  }
+
+  @Test
+  void rolloutsSitAboveTheRunnerAndBelowTheDaemon() {
+    // cli, daemon -> rollout -> converge, resource, config: the runner sees a rollout only as a
+    // resource.TransactionGate, and nothing below the daemon knows PostgreSQL.
+    mayNotUse("rollout", "daemon", "metrics", "launch", "cli");
+    for (String low :
+        new String[] {"converge", "resource", "apt", "render", "service", "attributes", "config"}) {
+      mayNotUse(low, "rollout");
+    }
+    noClasses()
+        .that()
+        .resideOutsideOfPackage(ROOT + "rollout..")
+        .should()
+        .dependOnClassesThat()
+        .resideInAnyPackage("org.postgresql..", "org.flywaydb..", "java.sql..")
         .check(CLASSES);
   }
 

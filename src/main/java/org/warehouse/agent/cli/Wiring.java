@@ -19,6 +19,18 @@ public final class Wiring {
 
   public static Converger converger(
       Settings settings, RunListener listener, AptIndexResource.PollObserver polls) {
-    return new Converger(settings, plans(polls), listener, Clock.systemUTC());
+    if (settings.rollout().isEmpty()) {
+      return new Converger(settings, plans(polls), listener, Clock.systemUTC());
+    }
+    HostPlanFactory gated =
+        new HostPlanFactory(
+            new ProcessCommandRunner(),
+            Clock.systemUTC(),
+            polls,
+            AgentVersion.get(),
+            System.getenv(),
+            RolloutWiring.gate(settings));
+    return new Converger(
+        settings, gated, RolloutWiring.listener(settings, listener), Clock.systemUTC());
   }
 }

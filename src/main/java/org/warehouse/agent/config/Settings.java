@@ -26,7 +26,8 @@ public record Settings(
     Path runDir,
     Path secretsDir,
     int historyLimit,
-    String metricsListen) {
+    String metricsListen,
+    Optional<Rollout> rollout) {
 
   /** An apt repository the agent manages a source entry and keyring for. */
   public record Repository(
@@ -72,4 +73,31 @@ public record Settings(
       Path sourcesDir,
       Path keyringDir,
       Duration maxIndexAge) {}
+
+  /**
+   * Fleet rollouts through PostgreSQL: this host is one of {@code group}; a new package version is
+   * installed only with a slot of its rollout. Absent: the host decides alone.
+   */
+  public record Rollout(
+      RolloutDatabase database,
+      String group,
+      Optional<String> host,
+      List<String> canaryHosts,
+      int canaryCount,
+      int maxParallel,
+      int haltAfterFailures,
+      Duration leaseTtl,
+      Duration minHealthyTime,
+      Duration poll) {}
+
+  /** Where the rollout tables live; the password is a secret's name, never its value. */
+  public record RolloutDatabase(
+      String host,
+      int port,
+      String name,
+      String user,
+      Optional<String> passwordSecret,
+      String schema,
+      Duration connectTimeout,
+      Duration statementTimeout) {}
 }

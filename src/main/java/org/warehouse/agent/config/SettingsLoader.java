@@ -44,7 +44,8 @@ public final class SettingsLoader {
           "run_dir",
           "secrets_dir",
           "history_limit",
-          "metrics");
+          "metrics",
+          "rollout");
 
   /**
    * Every key agent.yml accepts, by section: "" is the top level, "repositories[]" each item of
@@ -67,7 +68,11 @@ public final class SettingsLoader {
           "apt",
           AptReader.KEYS,
           "metrics",
-          MetricsReader.KEYS);
+          MetricsReader.KEYS,
+          "rollout",
+          RolloutReader.KEYS,
+          "rollout.database",
+          RolloutReader.DATABASE_KEYS);
 
   private SettingsLoader() {}
 
@@ -166,6 +171,7 @@ public final class SettingsLoader {
         top.absolutePath("run_dir", "/run/warehouse-agent"),
         top.absolutePath("secrets_dir", "/etc/warehouse-agent/secrets"),
         history,
-        listen);
+        listen,
+        RolloutReader.read(top));
   }
 }

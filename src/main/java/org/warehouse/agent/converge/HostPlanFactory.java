@@ -42,6 +42,7 @@ import org.warehouse.agent.resource.PackageResource;
 import org.warehouse.agent.resource.Resource;
 import org.warehouse.agent.resource.ResourceId;
 import org.warehouse.agent.resource.ServiceResource;
+import org.warehouse.agent.resource.TransactionGate;
 import org.warehouse.agent.service.HealthCheck;
 import org.warehouse.agent.service.HealthChecker;
 import org.warehouse.agent.service.Systemctl;
@@ -65,6 +66,7 @@ public final class HostPlanFactory implements PlanFactory {
   private final AptIndexResource.PollObserver polls;
   private final String agentVersion;
   private final Map<String, String> environment;
+  private final TransactionGate gate;
 
   public HostPlanFactory(
       CommandRunner runner,
@@ -72,6 +74,18 @@ public final class HostPlanFactory implements PlanFactory {
       AptIndexResource.PollObserver polls,
       String agentVersion,
       Map<String, String> environment) {
+    this(runner, clock, polls, agentVersion, environment, TransactionGate.OPEN);
+  }
+
+  /** A factory whose package transactions and restarts onto them pass {@code gate}. */
+  public HostPlanFactory(
+      CommandRunner runner,
+      Clock clock,
+      AptIndexResource.PollObserver polls,
+      String agentVersion,
+      Map<String, String> environment,
+      TransactionGate gate) {
+    this.gate = gate;
     this.runner = runner;
     this.clock = clock;
     this.polls = polls;
@@ -164,7 +178,7 @@ public final class HostPlanFactory implements PlanFactory {
           svc.healthUrl().isPresent()
               ? Optional.of(new HealthCheck(svc.healthUrl().get(), svc.healthTimeout()))
               : Optional.empty();
-      ServiceResource r = new ServiceResource(svc.unit(), units, health);
+      ServiceResource r = new ServiceResource(svc.unit(), units, health, gate);
       resources.add(r);
       Set<ResourceId> sources = new LinkedHashSet<>();
       for (String on : svc.restartOn()) {
@@ -213,7 +227,8 @@ public final class HostPlanFactory implements PlanFactory {
     KeptPackages kept =
         new KeptPackages(s.stateDir().resolve("packages"), KeptPackages.APT_ARCHIVES, dpkg, apt);
     for (Settings.PackageSpec p : s.packages()) {
-      resources.add(new PackageResource(p.name(), p.pinnedVersion(), apt, dpkg, quarantine, kept));
+      resources.add(
+          new PackageResource(p.name(), p.pinnedVersion(), apt, dpkg, quarantine, kept, gate));
     }
   }
 

@@ -129,6 +129,18 @@ public final class Daemon implements RunCoordinator.Context {
       var unused =
           timers.scheduleWithFixedDelay(
               new ClockGuard(clock, schedule, this::settings), period, period, TimeUnit.SECONDS);
+      // Nothing happens each second unless agent.yml has a rollout section (then every poll).
+      var unusedBeat =
+          timers.scheduleWithFixedDelay(
+              new RolloutBeat(
+                  this::settings,
+                  runs,
+                  () -> maintenance.whyNotNow().isEmpty(),
+                  clock,
+                  System.getenv()),
+              1,
+              1,
+              TimeUnit.SECONDS);
       // Last: the first scrape already sees the next run.
       startMetrics(s);
       LOG.info(

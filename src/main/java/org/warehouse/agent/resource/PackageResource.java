@@ -43,6 +43,7 @@ public final class PackageResource implements Reversible {
   private final Dpkg dpkg;
   private final Quarantine quarantine;
   private final PackageSets sets;
+  private final TransactionGate gate;
   // This run's change, for a rollback: the version installed before it (null: nothing to undo).
   private String previous;
   private PlannedSet changedSet;
@@ -59,6 +60,19 @@ public final class PackageResource implements Reversible {
       Dpkg dpkg,
       Quarantine quarantine,
       KeptPackages kept) {
+    this(name, pin, apt, dpkg, quarantine, kept, TransactionGate.OPEN);
+  }
+
+  /** A package whose every transaction must pass {@code gate} (a fleet rollout's slot). */
+  public PackageResource(
+      String name,
+      Optional<String> pin,
+      AptGet apt,
+      Dpkg dpkg,
+      Quarantine quarantine,
+      KeptPackages kept,
+      TransactionGate gate) {
+    this.gate = gate;
     this.name = name;
     this.pin = pin;
     this.apt = apt;
@@ -151,6 +165,14 @@ public final class PackageResource implements Reversible {
         return Result.differed(
             false, before, target, join(repaired, "would install " + name + "=" + target + with));
       }
+      TransactionGate.Admission admission = gate.admit(name, target);
+      if (!admission.admitted()) {
+        String word =
+            admission.verdict() == TransactionGate.Verdict.HALTED
+                ? " not installed: "
+                : " waiting for the rollout: ";
+        return settled(before, now, join(repaired, target + word + admission.why()));
+      }
       boolean upgrading = installed.isPresent() && installed.get().isInstalled();
       List<String> notes = new ArrayList<>(sets.keepBefore(set));
       HostPackage after = new SetInstall(name, dpkg, sets, quarantine).install(set, target);
@@ -200,12 +222,17 @@ public final class PackageResource implements Reversible {
     String bad = installedNow;
     String target = previous;
     String quarantineNote;
-    try {
-      quarantine.add(name, bad, reason);
-      quarantineNote = bad + " quarantined";
-    } catch (IOException e) {
-      // Still put the old set back; the report says loudly that the next run may retry.
-      quarantineNote = bad + " NOT quarantined (" + e.getMessage() + ")";
+    if (gate.lost()) {
+      // The slot was lost (paused past the lease, halted): nothing is known against the release.
+      quarantineNote = bad + " not quarantined: the rollout slot was lost, not the release";
+    } else {
+      try {
+        quarantine.add(name, bad, reason);
+        quarantineNote = bad + " quarantined";
+      } catch (IOException e) {
+        // Still put the old set back; the report says loudly that the next run may retry.
+        quarantineNote = bad + " NOT quarantined (" + e.getMessage() + ")";
+      }
     }
     String restored;
     try {
@@ -215,6 +242,7 @@ public final class PackageResource implements Reversible {
     }
     previous = null;
     changedSet = null;
+    gate.rolledBack(name, bad, reason);
     return Result.differed(true, bad, target, "reinstalled " + restored + "; " + quarantineNote);
   }
 

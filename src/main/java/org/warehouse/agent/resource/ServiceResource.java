@@ -19,10 +19,18 @@ public final class ServiceResource implements Refreshable {
   private final String unit;
   private final UnitManager units;
   private final Optional<HealthCheck> health;
+  private final TransactionGate gate;
   // Started and verified by this run's checkApply: the first notified restart would be redundant.
   private boolean startedThisRun;
 
   public ServiceResource(String unit, UnitManager units, Optional<HealthCheck> health) {
+    this(unit, units, health, TransactionGate.OPEN);
+  }
+
+  /** A unit that restarts onto a gated change only after the gate confirms the slot. */
+  public ServiceResource(
+      String unit, UnitManager units, Optional<HealthCheck> health, TransactionGate gate) {
+    this.gate = gate;
     this.unit = unit;
     this.units = units;
     this.health = health;
@@ -81,6 +89,7 @@ public final class ServiceResource implements Refreshable {
       if (!apply) {
         return Result.differed(false, before.describe(), "restarted", "would restart");
       }
+      gate.confirm();
       UnitState after = units.restart(unit, before.mainPid(), health);
       String healthy = healthySuffix();
       return Result.differed(true, before.describe(), after.describe() + healthy, "restarted");

@@ -46,6 +46,13 @@ class ConfigurationReferenceTest {
         (key, value) -> {
           if (value instanceof Map<?, ?> m) {
             out.put(key.toString(), names(m));
+            // A mapping inside a section (rollout.database) is a section of its own.
+            m.forEach(
+                (sub, inner) -> {
+                  if (inner instanceof Map<?, ?> nested && !nested.isEmpty()) {
+                    out.put(key + "." + sub, names(nested));
+                  }
+                });
           } else if (value instanceof List<?> list && !list.isEmpty()) {
             Set<String> union = new TreeSet<>();
             for (Object item : list) {

@@ -1,0 +1,73 @@
+package org.warehouse.agent.daemon;
+
+import java.time.Clock;
+import java.time.Instant;
+import java.util.Map;
+import java.util.function.BooleanSupplier;
+import java.util.function.Supplier;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+import org.warehouse.agent.config.Settings;
+import org.warehouse.agent.converge.RunListener;
+import org.warehouse.agent.rollout.RolloutGate;
+import org.warehouse.agent.rollout.RolloutRegistry;
+import org.warehouse.agent.rollout.RolloutTicker;
+
+/**
+ * The daemon's side of a fleet rollout: every rollout.poll it lets the {@link RolloutTicker} renew,
+ * finish or ask again, and starts a converge when a slot was just granted. Runs on the daemon's
+ * timer thread once a second and does nothing while agent.yml has no rollout section.
+ */
+final class RolloutBeat implements Runnable {
+  private static final Logger LOG = Logger.getLogger("daemon");
+
+  private final Supplier<Settings> settings;
+  private final RunCoordinator runs;
+  private final BooleanSupplier allowed;
+  private final Clock clock;
+  private final Map<String, String> env;
+  private RolloutGate adopted;
+  private Instant next = Instant.MIN;
+
+  RolloutBeat(
+      Supplier<Settings> settings,
+      RunCoordinator runs,
+      BooleanSupplier allowed,
+      Clock clock,
+      Map<String, String> env) {
+    this.settings = settings;
+    this.runs = runs;
+    this.allowed = allowed;
+    this.clock = clock;
+    this.env = env;
+  }
+
+  @Override
+  public void run() {
+    Settings s = settings.get();
+    if (s.rollout().isEmpty()) {
+      return;
+    }
+    Instant now = clock.instant();
+    if (now.isBefore(next)) {
+      return;
+    }
+    next = now.plus(s.rollout().get().poll());
+    try {
+      RolloutGate gate = RolloutRegistry.gate(s, env);
+      RolloutTicker ticker = new RolloutTicker(gate);
+      if (gate != adopted) {
+        ticker.adopt();
+        adopted = gate;
+      }
+      boolean busy = runs.runningSince().isPresent();
+      if (ticker.tick(busy) && allowed.getAsBoolean()) {
+        LOG.info("rollout: converging now");
+        var unused = runs.requestManual(false, RunListener.NONE);
+      }
+    } catch (RuntimeException e) {
+      // The timer thread must survive anything; the next beat tries again.
+      LOG.log(Level.WARNING, "rollout beat failed", e);
+    }
+  }
+}

@@ -1,0 +1,164 @@
+package org.warehouse.agent.rollout;
+
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.Optional;
+import java.util.Properties;
+import org.warehouse.agent.config.Settings;
+
+/**
+ * The rollout client's one connection to PostgreSQL, opened when first needed and again after an
+ * error. Nothing lives in the session between transactions (no session lock, no prepared statement
+ * on the server, no SET outside a transaction), so it works behind a transaction-pooling pgbouncer;
+ * every transaction sets its own statement and lock timeouts.
+ */
+public final class PgConnections implements AutoCloseable {
+  private final String url;
+  private final Properties properties;
+  private final Duration statementTimeout;
+  private final String schema;
+  private final Password password;
+  private Connection connection;
+  private boolean migrated;
+
+  /** The password, read when a connection is first opened (a secret file may come later). */
+  @FunctionalInterface
+  public interface Password {
+    Optional<String> read() throws RolloutException;
+  }
+
+  public PgConnections(Settings.RolloutDatabase db, Password password) {
+    this.password = password;
+    this.url = "jdbc:postgresql://" + db.host() + ":" + db.port() + "/" + db.name();
+    this.schema = db.schema();
+    this.statementTimeout = db.statementTimeout();
+    Properties p = new Properties();
+    p.setProperty("user", db.user());
+    long connectSeconds = Math.max(1, db.connectTimeout().toSeconds());
+    p.setProperty("connectTimeout", Long.toString(connectSeconds));
+    p.setProperty("loginTimeout", Long.toString(connectSeconds));
+    // A dead server or a half-open connection must not hang a run: the socket gives up a little
+    // after the statement timeout would have.
+    p.setProperty(
+        "socketTimeout", Long.toString(Math.max(2, db.statementTimeout().toSeconds() * 2 + 1)));
+    p.setProperty("tcpKeepAlive", "true");
+    p.setProperty("ApplicationName", "warehouse-agent");
+    // Server-side prepared statements outlive a transaction: not with transaction pooling.
+    p.setProperty("prepareThreshold", "0");
+    this.properties = p;
+  }
+
+  /** The schema the rollout tables live in (a validated identifier). */
+  public String schema() {
+    return schema;
+  }
+
+  /** The JDBC URL, for messages and for the schema migration (no password in it). */
+  public String url() {
+    return url;
+  }
+
+  /** A data source with the same settings, for Flyway's own connections. */
+  javax.sql.DataSource dataSource() {
+    org.postgresql.ds.PGSimpleDataSource ds = new org.postgresql.ds.PGSimpleDataSource();
+    ds.setURL(url);
+    ds.setUser(properties.getProperty("user"));
+    if (properties.getProperty("password") != null) {
+      ds.setPassword(properties.getProperty("password"));
+    }
+    ds.setConnectTimeout(Integer.parseInt(properties.getProperty("connectTimeout")));
+    ds.setLoginTimeout(Integer.parseInt(properties.getProperty("loginTimeout")));
+    ds.setSocketTimeout(Integer.parseInt(properties.getProperty("socketTimeout")));
+    ds.setTcpKeepAlive(true);
+    ds.setApplicationName("warehouse-agent");
+    ds.setPrepareThreshold(0);
+    return ds;
+  }
+
+  /** Runs {@code work} in one short transaction; a connection error drops the connection. */
+  public synchronized <T> T inTransaction(Work<T> work) throws RolloutException {
+    try {
+      Connection c = open();
+      try {
+        try (Statement s = c.createStatement()) {
+          long ms = statementTimeout.toMillis();
+          s.execute("SET LOCAL statement_timeout = " + ms + "; SET LOCAL lock_timeout = " + ms);
+        }
+        T result = work.run(c);
+        c.commit();
+        return result;
+      } catch (SQLException | RuntimeException e) {
+        rollbackQuietly(c);
+        throw e;
+      }
+    } catch (SQLException e) {
+      if (isConnectionError(e)) {
+        closeQuietly();
+      }
+      throw new RolloutException(describe(e), e);
+    }
+  }
+
+  private Connection open() throws SQLException, RolloutException {
+    if (connection == null || connection.isClosed()) {
+      Optional<String> pw = password.read();
+      if (pw.isPresent()) {
+        properties.setProperty("password", pw.get());
+      }
+      if (!migrated) {
+        // Once per process, before the first statement: the tables exist at the newest schema.
+        Schema.migrate(this);
+        migrated = true;
+      }
+      Connection c = DriverManager.getConnection(url, properties);
+      c.setAutoCommit(false);
+      connection = c;
+    }
+    return connection;
+  }
+
+  private static void rollbackQuietly(Connection c) {
+    try {
+      c.rollback();
+    } catch (SQLException ignored) {
+      // The connection is broken; the caller's error says why.
+    }
+  }
+
+  private void closeQuietly() {
+    if (connection != null) {
+      try {
+        connection.close();
+      } catch (SQLException ignored) {
+        // Closing a broken connection.
+      }
+      connection = null;
+    }
+  }
+
+  // SQLSTATE class 08 is a connection exception; 57P0x an administrator's shutdown.
+  private static boolean isConnectionError(SQLException e) {
+    String state = e.getSQLState();
+    return state == null || state.startsWith("08") || state.startsWith("57P");
+  }
+
+  private String describe(SQLException e) {
+    String state = e.getSQLState() == null ? "" : " [" + e.getSQLState() + "]";
+    String why = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+    return "rollout database " + url + ": " + why.lines().findFirst().orElse(why) + state;
+  }
+
+  @Override
+  public synchronized void close() {
+    closeQuietly();
+  }
+
+  /** A transaction's statements. */
+  @FunctionalInterface
+  public interface Work<T> {
+    T run(Connection c) throws SQLException;
+  }
+}
