@@ -44,6 +44,22 @@ class ServiceResourceTest {
   }
 
   @Test
+  void aRestartOntoAGatedChangeWaitsForTheGateAndNeverHappensWhenTheSlotIsLost() {
+    TransactionGate lostSlot =
+        new TransactionGate() {
+          @Override
+          public void confirm() throws ResourceException {
+            throw new ResourceException("not restarted: this host lost its rollout slot");
+          }
+        };
+    ServiceResource s = new ServiceResource(UNIT, systemd.manager(), Optional.empty(), lostSlot);
+
+    assertThatThrownBy(() -> s.refresh(true))
+        .hasMessage("not restarted: this host lost its rollout slot");
+    assertThat(changes()).isEmpty();
+  }
+
+  @Test
   void aHealthyAnswerIsTheProofWithNoSettleTimeOnTop() throws Exception {
     try (HealthServer health = new HealthServer(200)) {
       ServiceResource s =
