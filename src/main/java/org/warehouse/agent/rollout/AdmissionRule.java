@@ -45,7 +45,14 @@ final class AdmissionRule {
           ? new Grant(true)
           : new Wait("canaries first (" + String.join(", ", s.canaryHosts()) + "): " + healthy);
     }
-    return s.canaries() < s.canaryCount()
+    // A canary's spot is never given to another host: a release that fails on every host then
+    // reaches the canaries and no more. The canary itself may take it again after a restart, but
+    // not after it failed there.
+    boolean mineIsCanary =
+        s.mine().isPresent()
+            && s.mine().get().canary()
+            && s.mine().get().state() != HostState.FAILED;
+    return mineIsCanary || s.canaries() < s.canaryCount()
         ? new Grant(true)
         : new Wait("canaries first: " + healthy);
   }

@@ -27,7 +27,7 @@ public final class RolloutStore {
     Optional<Decision> quick =
         db.inTransaction(
             c -> {
-              Optional<Snapshot> s = sql.snapshot(c, key, host, false);
+              Optional<Snapshot> s = sql.snapshot(c, key, host);
               if (s.isEmpty() || s.get().expired() > 0) {
                 return Optional.empty();
               }
@@ -55,11 +55,12 @@ public final class RolloutStore {
   private Decision admitLocked(Connection c, HostId host, RolloutKey key, RolloutRules rules)
       throws SQLException {
     create(c, key, rules);
-    Snapshot s = sql.snapshot(c, key, host, true).orElseThrow();
-    if (s.expired() > 0) {
-      failures.sweepExpired(c, s.id());
-      s = sql.snapshot(c, key, host, true).orElseThrow();
-    }
+    // The lock first, then the counts in a statement of their own: under READ COMMITTED a
+    // statement that waited for the lock would still count with the snapshot it started with,
+    // blind to the grants committed meanwhile.
+    long id = lock(c, key);
+    failures.sweepExpired(c, id);
+    Snapshot s = sql.snapshot(c, key, host).orElseThrow();
     AdmissionRule.Verdict v = AdmissionRule.decide(s, host);
     if (v instanceof AdmissionRule.Wait w) {
       waiting(c, s.id(), host);
@@ -132,6 +133,20 @@ public final class RolloutStore {
           sql.event(c, rs.getLong(1), null, "created", "rules: " + rules);
         }
       }
+    }
+  }
+
+  private long lock(Connection c, RolloutKey key) throws SQLException {
+    try (java.sql.PreparedStatement ps =
+            sql.prepare(
+                c,
+                "SELECT id FROM S.rollout WHERE grp = ? AND package = ? AND version = ? FOR UPDATE",
+                key.group(),
+                key.pkg(),
+                key.version());
+        java.sql.ResultSet rs = ps.executeQuery()) {
+      rs.next();
+      return rs.getLong(1);
     }
   }
 

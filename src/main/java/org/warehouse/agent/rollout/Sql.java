@@ -55,24 +55,20 @@ final class Sql {
           + " (SELECT count(*) FROM S.rollout_host h WHERE h.rollout_id = r.id"
           + "   AND h.state IN ('installing', 'verifying') AND h.lease_until < clock_timestamp()),"
           + " (SELECT count(*) FROM S.rollout_host h WHERE h.rollout_id = r.id AND h.canary"
-          + "   AND h.state IN ('installing', 'verifying', 'done')),"
+          + "   AND h.state <> 'released'),"
           + " (SELECT count(*) FROM S.rollout_host h WHERE h.rollout_id = r.id AND h.canary"
           + "   AND h.state = 'done'),"
           + " me.state, me.canary, me.lease_until >= clock_timestamp()"
           + " FROM S.rollout r LEFT JOIN S.rollout_host me ON me.rollout_id = r.id AND me.host = ?"
           + " WHERE r.grp = ? AND r.package = ? AND r.version = ?";
 
-  /** The rollout's snapshot for {@code host}; {@code lock} takes the rollout's row lock. */
-  Optional<Snapshot> snapshot(Connection c, RolloutKey key, HostId host, boolean lock)
-      throws SQLException {
+  /**
+   * The rollout's snapshot for {@code host}, read by one statement (so with one snapshot of the
+   * database: take the row lock in an earlier statement when the counts must be current).
+   */
+  Optional<Snapshot> snapshot(Connection c, RolloutKey key, HostId host) throws SQLException {
     try (PreparedStatement ps =
-        prepare(
-            c,
-            SNAPSHOT + (lock ? " FOR UPDATE OF r" : ""),
-            host.name(),
-            key.group(),
-            key.pkg(),
-            key.version())) {
+        prepare(c, SNAPSHOT, host.name(), key.group(), key.pkg(), key.version())) {
       try (ResultSet rs = ps.executeQuery()) {
         if (!rs.next()) {
           return Optional.empty();

@@ -133,7 +133,8 @@ class RolloutStorePostgresIT {
     Slot sb = granted(b.ask(rules));
     Slot sc = granted(c.ask(rules));
     assertThat(a.leases().reportFailure(sa, "warehouse.service failed its health check")).isTrue();
-    assertThat(d.ask(rules)).isInstanceOf(Decision.Granted.class);
+    // A failed canary's spot is not handed on.
+    assertThat(d.ask(rules)).isInstanceOf(Decision.Waiting.class);
     assertThat(b.leases().reportFailure(sb, "crashed at start")).isTrue();
 
     Decision halted = a.ask(rules);
@@ -157,9 +158,8 @@ class RolloutStorePostgresIT {
     Slot sa = granted(a.ask(rules));
     assertThat(b.ask(rules)).isInstanceOf(Decision.Waiting.class);
     Thread.sleep(2200);
-    // b is the next canary: a's slot expired (counted), and the canary spot is free again.
-    Slot sb = granted(b.ask(rules));
-    assertThat(sb.canary()).isTrue();
+    // a's lease expired (a failure), and its canary spot stays a's: b still waits.
+    assertThat(b.ask(rules)).isInstanceOf(Decision.Waiting.class);
     assertThat(a.leases().renew(sa)).isFalse();
     assertThat(a.leases().reportFailure(sa, "too late")).isFalse();
     RolloutView v = a.admin().status("web").get(0);
@@ -168,6 +168,32 @@ class RolloutStorePostgresIT {
         .filteredOn(h -> h.host().equals("a"))
         .extracting(RolloutView.HostView::state)
         .containsExactly(HostState.EXPIRED);
+    // The canary, restarted, takes its spot again with a new epoch.
+    Slot again = granted(a.ask(rules));
+    assertThat(again.canary()).isTrue();
+    assertThat(again.epoch()).isGreaterThan(sa.epoch());
+  }
+
+  @Test
+  void aReleaseThatFailsEverywhereReachesTheCanariesAndNoMore() throws Exception {
+    RolloutRules rules = Rollouts.rules(3, 10, 3, LONG, Duration.ZERO);
+    List<Client> hosts = new ArrayList<>();
+    for (int i = 0; i < 8; i++) {
+      hosts.add(host("h" + i));
+    }
+    int installed = 0;
+    // Hosts ask in turn; each one admitted fails at once, before the next asks.
+    for (int round = 0; round < 3; round++) {
+      for (Client c : hosts) {
+        Decision d = c.ask(rules);
+        if (d instanceof Decision.Granted g) {
+          installed++;
+          assertThat(c.leases().reportFailure(g.slot(), "crashed at start")).isTrue();
+        }
+      }
+    }
+    assertThat(installed).isEqualTo(3);
+    assertThat(hosts.get(7).ask(rules)).isInstanceOf(Decision.Halted.class);
   }
 
   @Test
