@@ -161,11 +161,12 @@ free_port() {
   die "no free port found in 20000-32767"
 }
 
-# Starts DIR's server on PORT; fails (exit 1) if the port is taken, other errors die.
+# Starts DIR's server on PORT; fails (exit 1) if the port is taken, other errors die showing the
+# log's end (pg_ctl itself says only "could not start server").
 start_server() {
   local dir=$1 port=$2
   if as_server_user "$dir" "$bindir/pg_ctl" -D "$dir/data" -l "$dir/postgres.log" -w -t 120 \
-    -o "-p $port" start >/dev/null; then
+    -o "-p $port" start >/dev/null 2>&1; then
     return 0
   fi
   if tail -n 20 "$dir/postgres.log" | grep -q "Address already in use"; then
