@@ -20,8 +20,9 @@ final class Rollouts {
         "agent",
         Optional.of("unused"),
         "t" + ProcessHandle.current().pid() + "_" + SCHEMAS.incrementAndGet(),
-        Duration.ofSeconds(2),
-        Duration.ofSeconds(5));
+        // Generous: a shared machine under load can take seconds to accept a connection.
+        Duration.ofSeconds(20),
+        Duration.ofSeconds(20));
   }
 
   static RolloutRules rules(
