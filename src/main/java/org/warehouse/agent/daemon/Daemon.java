@@ -48,6 +48,7 @@ public final class Daemon implements RunCoordinator.Context {
       Executors.newSingleThreadScheduledExecutor(RunCoordinator.daemonThreads("daemon timers"));
   private volatile String stopReason = "stop requested";
   private HostSchedule schedule;
+  private ReleaseWatch releases;
   private ControlServer control;
   private MetricsServer metricsServer;
 
@@ -129,6 +130,15 @@ public final class Daemon implements RunCoordinator.Context {
       var unused =
           timers.scheduleWithFixedDelay(
               new ClockGuard(clock, schedule, this::settings), period, period, TimeUnit.SECONDS);
+      releases =
+          new ReleaseWatch(
+                  this::settings,
+                  () -> runs.runningSince().isPresent(),
+                  runs::runScheduled,
+                  metrics::probed,
+                  clock,
+                  hostKey)
+              .start();
       // Last: the first scrape already sees the next run.
       startMetrics(s);
       LOG.info(
@@ -182,6 +192,7 @@ public final class Daemon implements RunCoordinator.Context {
       if (schedule != null) {
         schedule.standby();
       }
+      closeQuietly(releases);
       Duration bound = settings().runTimeout();
       boolean idle = runs.stop("agent stopping (" + why + ")", bound);
       if (!idle) {
