@@ -111,10 +111,13 @@ class ReleaseWatchTest {
   @Test
   void aFleetSpreadsItsProbesOverTheWindow() {
     // 10,000 hosts at a 1m probe_interval: 167 a second on average, none in a burst.
+    Duration every = Duration.ofMinutes(1);
+    Instant t = Instant.parse("2026-12-07T12:00:00Z");
     int[] perSecond = new int[60];
     for (int i = 0; i < 10_000; i++) {
       String machineId = String.format("%032x", (long) i * 2_654_435_761L);
-      perSecond[(int) HostSplay.offset(machineId, Duration.ofMinutes(1)).toSeconds()]++;
+      Instant probe = ReleaseWatch.nextProbe(t, every, HostSplay.offset(machineId, every));
+      perSecond[(int) Duration.between(t, probe).toSeconds() % 60]++;
     }
     for (int n : perSecond) {
       assertThat(n).isBetween(110, 230);
