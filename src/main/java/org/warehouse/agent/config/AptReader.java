@@ -5,7 +5,8 @@ import java.time.Duration;
 import java.util.Set;
 
 /**
- * Reads agent.yml's {@code apt} mapping (timeouts, directories, index age), and the bound it sets.
+ * Reads agent.yml's {@code apt} mapping (timeouts, directories, index age, probe interval), and the
+ * bound it sets.
  */
 final class AptReader {
   static final Set<String> KEYS =
@@ -15,7 +16,8 @@ final class AptReader {
           "install_timeout",
           "sources_dir",
           "keyring_dir",
-          "max_index_age");
+          "max_index_age",
+          "probe_interval");
 
   private AptReader() {}
 
@@ -29,13 +31,21 @@ final class AptReader {
     if (maxIndexAge.compareTo(Duration.ofSeconds(1)) < 0) {
       throw apt.error(apt.node("max_index_age"), apt.child("max_index_age"), "must be at least 1s");
     }
+    Duration probeInterval = apt.duration("probe_interval", "1m");
+    if (!probeInterval.isZero() && probeInterval.compareTo(Duration.ofSeconds(1)) < 0) {
+      throw apt.error(
+          apt.node("probe_interval"),
+          apt.child("probe_interval"),
+          "must be 0s (no probes) or at least 1s");
+    }
     return new Settings.Apt(
         apt.duration("lock_timeout", "120s"),
         apt.duration("update_timeout", "120s"),
         apt.duration("install_timeout", "30m"),
         apt.absolutePath("sources_dir", "/etc/apt/sources.list.d"),
         apt.absolutePath("keyring_dir", "/etc/apt/keyrings"),
-        maxIndexAge);
+        maxIndexAge,
+        probeInterval);
   }
 
   /**

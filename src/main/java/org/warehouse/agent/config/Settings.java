@@ -64,7 +64,9 @@ public record Settings(
 
   /**
    * How apt and dpkg are driven; {@code maxIndexAge} is the longest the agent trusts its package
-   * indexes without an apt-get update, even when the repository answers 304.
+   * indexes without an apt-get update, even when the repository answers 304; {@code probeInterval}
+   * how often the daemon asks, between converges, whether a repository's InRelease changed (zero:
+   * never).
    */
   public record Apt(
       Duration lockTimeout,
@@ -72,7 +74,8 @@ public record Settings(
       Duration installTimeout,
       Path sourcesDir,
       Path keyringDir,
-      Duration maxIndexAge) {}
+      Duration maxIndexAge,
+      Duration probeInterval) {}
 
   /**
    * Fleet rollouts through PostgreSQL: this host is one of {@code group}; a new package version is

@@ -48,6 +48,7 @@ public final class Daemon implements RunCoordinator.Context {
       Executors.newSingleThreadScheduledExecutor(RunCoordinator.daemonThreads("daemon timers"));
   private volatile String stopReason = "stop requested";
   private HostSchedule schedule;
+  private ReleaseWatch releases;
   private ControlServer control;
   private MetricsServer metricsServer;
 
@@ -141,6 +142,15 @@ public final class Daemon implements RunCoordinator.Context {
               1,
               1,
               TimeUnit.SECONDS);
+      releases =
+          new ReleaseWatch(
+                  this::settings,
+                  () -> runs.runningSince().isPresent(),
+                  runs::runScheduled,
+                  metrics::probed,
+                  clock,
+                  hostKey)
+              .start();
       // Last: the first scrape already sees the next run.
       startMetrics(s);
       LOG.info(
@@ -194,6 +204,7 @@ public final class Daemon implements RunCoordinator.Context {
       if (schedule != null) {
         schedule.standby();
       }
+      closeQuietly(releases);
       Duration bound = settings().runTimeout();
       boolean idle = runs.stop("agent stopping (" + why + ")", bound);
       if (!idle) {

@@ -43,6 +43,7 @@ public final class AgentMetrics implements RunListener {
   private static final List<RunResult> RESULTS =
       List.of(RunResult.CHANGED, RunResult.UNCHANGED, RunResult.FAILED);
   private static final List<String> POLL_RESULTS = List.of("modified", "not_modified", "error");
+  private static final List<String> PROBE_RESULTS = List.of("unchanged", "changed", "failed");
 
   private final PrometheusMeterRegistry registry =
       new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
@@ -53,6 +54,7 @@ public final class AgentMetrics implements RunListener {
   private volatile double lastSuccess;
   private volatile double lastRunSuccess = Double.NaN;
   private volatile double intervalSeconds;
+  private volatile double lastReleaseChange;
   // The daemon loaded agent.yml at start, or would not be running.
   private volatile double lastReloadSuccess = 1;
 
@@ -123,6 +125,10 @@ public final class AgentMetrics implements RunListener {
         .strongReference(true)
         .register(registry);
     skippedRuns("disabled");
+    Gauge.builder(PREFIX + "release_last_change_timestamp_seconds", this, m -> m.lastReleaseChange)
+        .description("When a release probe last saw a new InRelease, Unix time; 0 if none yet")
+        .strongReference(true)
+        .register(registry);
     Gauge.builder(PREFIX + "interval_seconds", this, m -> m.intervalSeconds)
         .description("The configured interval between scheduled converges")
         .strongReference(true)
@@ -160,6 +166,9 @@ public final class AgentMetrics implements RunListener {
     for (Settings.Repository r : settings.repositories()) {
       for (String result : POLL_RESULTS) {
         polls(r.name(), result);
+      }
+      for (String result : PROBE_RESULTS) {
+        probes(r.name(), result);
       }
     }
     for (Settings.Service s : settings.services()) {
@@ -204,6 +213,17 @@ public final class AgentMetrics implements RunListener {
         indexDates(repository).set(date.toEpochMilli());
       }
     };
+  }
+
+  /**
+   * Counts a release probe of the daemon (between converges) by repository and result: unchanged,
+   * changed (then {@code at} is the last change seen) or failed.
+   */
+  public void probed(String repository, String result, Instant at) {
+    probes(repository, result).increment();
+    if (result.equals("changed")) {
+      lastReleaseChange = seconds(at);
+    }
   }
 
   /** Counts a scheduled converge that did not run, by why ("disabled"). */
@@ -273,6 +293,16 @@ public final class AgentMetrics implements RunListener {
     return counter(
         "repository_polls",
         "Conditional GETs of repositories' InRelease by result",
+        "repository",
+        repository,
+        "result",
+        result);
+  }
+
+  private Counter probes(String repository, String result) {
+    return counter(
+        "release_probes",
+        "The daemon's conditional GETs of InRelease between converges, by result",
         "repository",
         repository,
         "result",

@@ -103,6 +103,16 @@ class SettingsLoaderTest {
   }
 
   @Test
+  void probeIntervalDefaultsToAMinuteAndZeroTurnsProbesOff() throws Exception {
+    assertThat(SettingsLoader.load(write("interval: 30m\n")).apt().probeInterval())
+        .isEqualTo(Duration.ofMinutes(1));
+    assertThat(SettingsLoader.load(write("apt:\n  probe_interval: 0s\n")).apt().probeInterval())
+        .isZero();
+    assertThat(SettingsLoader.load(write("apt:\n  probe_interval: 2s\n")).apt().probeInterval())
+        .isEqualTo(Duration.ofSeconds(2));
+  }
+
+  @Test
   void unknownKeySuggestsTheClosestOne() throws Exception {
     assertThat(errorOf("interval: 30m\nsplya: 5m\n"))
         .isEqualTo(dir.resolve("agent.yml") + ":2: splya: unknown key (did you mean 'splay'?)");
@@ -125,6 +135,8 @@ class SettingsLoaderTest {
         "metrics: {listen: 'localhost'}|:1: metrics.listen: expected HOST:PORT",
         "apt: {max_index_age: daily}|:1: apt.max_index_age: 'daily' is not a duration",
         "apt: {max_index_age: 500ms}|:1: apt.max_index_age: must be at least 1s",
+        "apt: {probe_interval: often}|:1: apt.probe_interval: 'often' is not a duration",
+        "apt: {probe_interval: 500ms}|:1: apt.probe_interval: must be 0s (no probes) or at least 1s",
       })
   void badValuesNameLineKeyAndExpectation(String yaml, String expected) throws Exception {
     assertThat(errorOf(yaml.replace("\\n", "\n"))).contains(expected);

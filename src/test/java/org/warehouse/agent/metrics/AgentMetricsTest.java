@@ -357,6 +357,51 @@ class AgentMetricsTest {
   }
 
   @Test
+  void releaseProbesAreCountedByResultWithTheLastChangeSeen() throws Exception {
+    metrics.configured(
+        SettingsLoader.load(
+            Files.writeString(
+                dir.resolve("agent.yml"),
+                """
+                repositories:
+                  - name: warehouse
+                    uri: http://127.0.0.1:1/
+                    suite: stable
+                    components: [main]
+                    signed_by: /etc/k.gpg
+                attributes: {files: []}
+                """)));
+    String before = metrics.scrape();
+    assertThat(type(before, "warehouse_agent_release_probes_total")).isEqualTo("counter");
+    for (String result : List.of("unchanged", "changed", "failed")) {
+      assertThat(sample(before, probes(result))).isZero();
+    }
+    assertThat(sample(before, "warehouse_agent_release_last_change_timestamp_seconds")).isZero();
+
+    Instant change = Instant.parse("2026-12-07T12:00:01.250Z");
+    metrics.probed("warehouse", "unchanged", change.minusSeconds(60));
+    metrics.probed("warehouse", "changed", change);
+    metrics.probed("warehouse", "failed", change.plusSeconds(60));
+    metrics.probed("warehouse", "unchanged", change.plusSeconds(120));
+    String s = metrics.scrape();
+
+    assertThat(sample(s, probes("unchanged"))).isEqualTo(2);
+    assertThat(sample(s, probes("changed"))).isEqualTo(1);
+    assertThat(sample(s, probes("failed"))).isEqualTo(1);
+    assertThat(type(s, "warehouse_agent_release_last_change_timestamp_seconds")).isEqualTo("gauge");
+    assertThat(sample(s, "warehouse_agent_release_last_change_timestamp_seconds"))
+        .isEqualTo(change.getEpochSecond() + 0.25);
+    ExecResult r = Promtool.checkMetrics(s);
+    assertThat(r.exitCode()).as(r.toString()).isZero();
+  }
+
+  private static String probes(String result) {
+    return "warehouse_agent_release_probes_total{repository=\"warehouse\",result=\""
+        + result
+        + "\"}";
+  }
+
+  @Test
   void theIndexDateIsAGaugePerRepositoryOnceKnown() {
     assertThat(metrics.scrape()).doesNotContain("repository_index_date");
 

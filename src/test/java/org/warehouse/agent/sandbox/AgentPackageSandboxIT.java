@@ -68,6 +68,7 @@ class AgentPackageSandboxIT {
             health_timeout: 60s
         apt:
           lock_timeout: 120s
+          probe_interval: 0s       # converges only when the test asks (or a slot comes)
         metrics:
           listen: 127.0.0.1:%d
         """
