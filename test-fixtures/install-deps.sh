@@ -10,9 +10,12 @@
 #   dpkg        dpkg-deb (essential; listed so that its absence is reported, not assumed)
 #   libfaketime the fault matrix moves the agent's wall clock (LD_PRELOAD), never the host's
 #   lintian     checks the agent's own .deb (PackageIT)
+#   postgresql-15   the rollout tests' throw-away servers (test-fixtures/postgres.sh runs
+#               /usr/lib/postgresql/15/bin; psql comes with its dependency postgresql-client-15).
+#               The host gets no cluster of its own: see below.
 set -eu
 
-packages="apt-utils curl dpkg gpg gpg-agent gpgconf libfaketime lintian mount python3 python3-yaml systemd util-linux"
+packages="apt-utils curl dpkg gpg gpg-agent gpgconf libfaketime lintian mount postgresql-15 python3 python3-yaml systemd util-linux"
 
 missing=""
 for p in $packages; do
@@ -27,6 +30,22 @@ if [ -n "$missing" ]; then
   fi
   echo "install-deps.sh: installing:$missing"
   export DEBIAN_FRONTEND=noninteractive
+  case " $missing " in
+    *" postgresql-15 "*)
+      # On a first install, postgresql-15's postinst (configure_version, from
+      # postgresql-client-common's maintscripts-functions) creates a cluster "main" on port 5432
+      # and starts every cluster, unless createcluster.conf says create_main_cluster = false:
+      # then there is none to start. The file is ucf's, not a dpkg conffile; written before
+      # postgresql-common exists, UCF_FORCE_CONFFOLD keeps it when that package's postinst offers
+      # its template. A host that already has clusters (/etc/postgresql/15/*) keeps them.
+      conf=/etc/postgresql-common/createcluster.conf
+      if ! grep -Eqs '^[[:space:]]*create_main_cluster[[:space:]]*=[[:space:]]*(false|off|no)' "$conf"; then
+        mkdir -p /etc/postgresql-common
+        echo "create_main_cluster = false  # install-deps.sh: tests start their own servers" >>"$conf"
+      fi
+      export UCF_FORCE_CONFFOLD=1
+      ;;
+  esac
   apt-get update -qq
   # shellcheck disable=SC2086 # word splitting of the package list is intended
   apt-get install -y -qq --no-install-recommends $missing
