@@ -55,10 +55,13 @@ public final class RolloutStore {
   private Decision admitLocked(Connection c, HostId host, RolloutKey key, RolloutRules rules)
       throws SQLException {
     create(c, key, rules);
-    Snapshot s = sql.snapshot(c, key, host, true).orElseThrow();
+    lock(c, key);
+    // A statement of its own after the lock: in READ COMMITTED a statement that waited for the
+    // row lock still counts the hosts as they were when it began, missing the grant it waited for.
+    Snapshot s = sql.snapshot(c, key, host, false).orElseThrow();
     if (s.expired() > 0) {
       failures.sweepExpired(c, s.id());
-      s = sql.snapshot(c, key, host, true).orElseThrow();
+      s = sql.snapshot(c, key, host, false).orElseThrow();
     }
     AdmissionRule.Verdict v = AdmissionRule.decide(s, host);
     if (v instanceof AdmissionRule.Wait w) {
@@ -105,6 +108,18 @@ public final class RolloutStore {
         again ? "regranted" : "granted",
         (canary ? "canary, " : "") + "epoch " + epoch);
     return new Decision.Granted(slot, again);
+  }
+
+  private void lock(Connection c, RolloutKey key) throws SQLException {
+    try (java.sql.PreparedStatement ps =
+        sql.prepare(
+            c,
+            "SELECT 1 FROM S.rollout WHERE grp = ? AND package = ? AND version = ? FOR UPDATE",
+            key.group(),
+            key.pkg(),
+            key.version())) {
+      ps.executeQuery().close();
+    }
   }
 
   private void create(Connection c, RolloutKey key, RolloutRules rules) throws SQLException {
