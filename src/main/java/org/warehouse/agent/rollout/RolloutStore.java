@@ -55,7 +55,11 @@ public final class RolloutStore {
   private Decision admitLocked(Connection c, HostId host, RolloutKey key, RolloutRules rules)
       throws SQLException {
     create(c, key, rules);
-    lock(c, key);
+    if (!lock(c, key)) {
+      // Another host is being admitted this very moment. Queueing behind it is what a thousand
+      // waiters that all saw a free slot would do, each then timing out on the lock: ask again.
+      return new Decision.Waiting("another host is being admitted to this rollout");
+    }
     // A statement of its own after the lock: in READ COMMITTED a statement that waited for the
     // row lock still counts the hosts as they were when it began, missing the grant it waited for.
     Snapshot s = sql.snapshot(c, key, host, false).orElseThrow();
@@ -110,15 +114,18 @@ public final class RolloutStore {
     return new Decision.Granted(slot, again);
   }
 
-  private void lock(Connection c, RolloutKey key) throws SQLException {
+  /** Takes the rollout's row lock; false when another transaction holds it. */
+  private boolean lock(Connection c, RolloutKey key) throws SQLException {
     try (java.sql.PreparedStatement ps =
-        sql.prepare(
-            c,
-            "SELECT 1 FROM S.rollout WHERE grp = ? AND package = ? AND version = ? FOR UPDATE",
-            key.group(),
-            key.pkg(),
-            key.version())) {
-      ps.executeQuery().close();
+            sql.prepare(
+                c,
+                "SELECT 1 FROM S.rollout WHERE grp = ? AND package = ? AND version = ?"
+                    + " FOR UPDATE SKIP LOCKED",
+                key.group(),
+                key.pkg(),
+                key.version());
+        java.sql.ResultSet rs = ps.executeQuery()) {
+      return rs.next();
     }
   }
 

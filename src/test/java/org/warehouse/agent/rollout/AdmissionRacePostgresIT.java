@@ -8,7 +8,6 @@ import java.sql.Statement;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.Properties;
-import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.Test;
 import org.warehouse.agent.config.Settings;
 
@@ -17,7 +16,7 @@ class AdmissionRacePostgresIT {
   private static final RolloutKey KEY = new RolloutKey("web", "warehouse", "2.0");
 
   @Test
-  void aHostThatWaitedForTheRolloutLockCountsTheSlotGrantedMeanwhile() throws Exception {
+  void aHostNeverQueuesBehindAnotherHostsAdmissionAndCountsItsGrant() throws Exception {
     try (TestPostgres pg = TestPostgres.start()) {
       Settings.RolloutDatabase db =
           new Settings.RolloutDatabase(
@@ -45,24 +44,11 @@ class AdmissionRacePostgresIT {
           other.setAutoCommit(false);
           String r = db.schema() + ".rollout";
           s.execute("SELECT id FROM " + r + " WHERE version = '2.0' FOR UPDATE");
-          CompletableFuture<Decision> third =
-              CompletableFuture.supplyAsync(
-                  () -> {
-                    try {
-                      return new RolloutStore(late).admit(new HostId("third"), KEY, rules);
-                    } catch (RolloutException e) {
-                      throw new IllegalStateException(e);
-                    }
-                  });
-          FleetScalePostgresIT.waitUntil(
-              "the third host waits for the rollout's lock",
-              () ->
-                  !pg.sql(
-                          "SELECT pid FROM pg_stat_activity WHERE wait_event_type = 'Lock'"
-                              + " AND application_name = 'warehouse-agent'")
-                      .isEmpty(),
-              Duration.ofSeconds(30));
-          // It takes the second slot and commits while the third host waits for the lock.
+          // The third host does not queue behind it (a thousand would): it is told to wait.
+          Decision third = new RolloutStore(late).admit(new HostId("third"), KEY, rules);
+          assertThat(third).isInstanceOf(Decision.Waiting.class);
+          assertThat(third.why()).contains("being admitted");
+          // It takes the second slot and commits.
           s.execute(
               "INSERT INTO "
                   + db.schema()
@@ -72,8 +58,10 @@ class AdmissionRacePostgresIT {
                   + r);
           s.execute("UPDATE " + r + " SET epoch = epoch + 1");
           other.commit();
-          // Both slots are taken: the third host waits (it read the counts after the lock).
-          assertThat(third.get()).isInstanceOf(Decision.Waiting.class);
+          // Both slots are taken: the count, read after the lock, includes the second.
+          Decision again = new RolloutStore(late).admit(new HostId("third"), KEY, rules);
+          assertThat(again).isInstanceOf(Decision.Waiting.class);
+          assertThat(again.why()).contains("slots held");
         }
       }
     }
