@@ -45,16 +45,15 @@ final class AdmissionRule {
           ? new Grant(true)
           : new Wait("canaries first (" + String.join(", ", s.canaryHosts()) + "): " + healthy);
     }
-    // A canary's spot is never given to another host: a release that fails on every host then
-    // reaches the canaries and no more. The canary itself may take it again after a restart, but
-    // not after it failed there.
-    boolean mineIsCanary =
-        s.mine().isPresent()
-            && s.mine().get().canary()
-            && s.mine().get().state() != HostState.FAILED;
-    return mineIsCanary || s.canaries() < s.canaryCount()
-        ? new Grant(true)
-        : new Wait("canaries first: " + healthy);
+    if (s.canaries() >= s.canaryCount()) {
+      return new Wait("canaries first: " + healthy);
+    }
+    // A failed canary is replaced only once no canary is in flight: a release that fails
+    // everywhere reaches no more than canary_count hosts before the failures halt it.
+    if (s.failures() > 0 && s.canaries() > s.canariesDone()) {
+      return new Wait("canaries first: a canary failed, the others are still in flight");
+    }
+    return new Grant(true);
   }
 
   /** Whether the canary stage is over: every canary healthy for min_healthy_time. */

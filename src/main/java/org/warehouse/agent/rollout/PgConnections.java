@@ -7,6 +7,8 @@ import java.sql.Statement;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.Properties;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import org.warehouse.agent.config.Settings;
 
 /**
@@ -16,13 +18,16 @@ import org.warehouse.agent.config.Settings;
  * every transaction sets its own statement and lock timeouts.
  */
 public final class PgConnections implements AutoCloseable {
+  // The databases and schemas this process has migrated: Flyway runs once per process, not once
+  // per client (a status command or a rebuilt gate would otherwise scan and lock again).
+  private static final Set<String> MIGRATED = ConcurrentHashMap.newKeySet();
+
   private final String url;
   private final Properties properties;
   private final Duration statementTimeout;
   private final String schema;
   private final Password password;
   private Connection connection;
-  private boolean migrated;
 
   /** The password, read when a connection is first opened (a secret file may come later). */
   @FunctionalInterface
@@ -108,10 +113,10 @@ public final class PgConnections implements AutoCloseable {
       if (pw.isPresent()) {
         properties.setProperty("password", pw.get());
       }
-      if (!migrated) {
+      if (!MIGRATED.contains(url + " " + schema)) {
         // Once per process, before the first statement: the tables exist at the newest schema.
         Schema.migrate(this);
-        migrated = true;
+        MIGRATED.add(url + " " + schema);
       }
       Connection c = DriverManager.getConnection(url, properties);
       c.setAutoCommit(false);

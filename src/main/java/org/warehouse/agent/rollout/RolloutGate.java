@@ -92,8 +92,15 @@ public final class RolloutGate implements TransactionGate, RunListener {
 
   @Override
   public synchronized void confirm() throws ResourceException {
-    if (slot == null || !confirmedThisRun) {
+    if (!confirmedThisRun) {
       return;
+    }
+    if (slot == null) {
+      // The ticker found the lease gone during this run (the host was paused past lease_ttl, say).
+      lost = true;
+      throw new ResourceException(
+          "not restarted: this host lost its rollout slot during the run: its lease ran out or"
+              + " the rollout was halted");
     }
     boolean held;
     try {

@@ -55,12 +55,18 @@ public final class RolloutStore {
   private Decision admitLocked(Connection c, HostId host, RolloutKey key, RolloutRules rules)
       throws SQLException {
     create(c, key, rules);
-    // The lock first, then the counts in a statement of their own: under READ COMMITTED a
-    // statement that waited for the lock would still count with the snapshot it started with,
-    // blind to the grants committed meanwhile.
-    long id = lock(c, key);
-    failures.sweepExpired(c, id);
+    if (!lock(c, key)) {
+      // Another host is being admitted this very moment. Queueing behind it is what a thousand
+      // waiters that all saw a free slot would do, each then timing out on the lock: ask again.
+      return new Decision.Waiting("another host is being admitted to this rollout");
+    }
+    // A statement of its own after the lock: in READ COMMITTED a statement that waited for the
+    // row lock still counts the hosts as they were when it began, missing the grant it waited for.
     Snapshot s = sql.snapshot(c, key, host).orElseThrow();
+    if (s.expired() > 0) {
+      failures.sweepExpired(c, s.id());
+      s = sql.snapshot(c, key, host).orElseThrow();
+    }
     AdmissionRule.Verdict v = AdmissionRule.decide(s, host);
     if (v instanceof AdmissionRule.Wait w) {
       waiting(c, s.id(), host);
@@ -108,6 +114,21 @@ public final class RolloutStore {
     return new Decision.Granted(slot, again);
   }
 
+  /** Takes the rollout's row lock; false when another transaction holds it. */
+  private boolean lock(Connection c, RolloutKey key) throws SQLException {
+    try (java.sql.PreparedStatement ps =
+            sql.prepare(
+                c,
+                "SELECT 1 FROM S.rollout WHERE grp = ? AND package = ? AND version = ?"
+                    + " FOR UPDATE SKIP LOCKED",
+                key.group(),
+                key.pkg(),
+                key.version());
+        java.sql.ResultSet rs = ps.executeQuery()) {
+      return rs.next();
+    }
+  }
+
   private void create(Connection c, RolloutKey key, RolloutRules rules) throws SQLException {
     Array canaries = c.createArrayOf("text", rules.canaryHosts().toArray());
     try (java.sql.PreparedStatement ps =
@@ -133,20 +154,6 @@ public final class RolloutStore {
           sql.event(c, rs.getLong(1), null, "created", "rules: " + rules);
         }
       }
-    }
-  }
-
-  private long lock(Connection c, RolloutKey key) throws SQLException {
-    try (java.sql.PreparedStatement ps =
-            sql.prepare(
-                c,
-                "SELECT id FROM S.rollout WHERE grp = ? AND package = ? AND version = ? FOR UPDATE",
-                key.group(),
-                key.pkg(),
-                key.version());
-        java.sql.ResultSet rs = ps.executeQuery()) {
-      rs.next();
-      return rs.getLong(1);
     }
   }
 

@@ -8,7 +8,7 @@ import java.util.Optional;
  *
  * @param live hosts holding a slot (lease not yet swept)
  * @param expired of those, hosts whose lease ran out by the database's clock
- * @param canaries hosts ever taken as canaries, failed ones too (an operator's release frees one)
+ * @param canaries hosts taken as canaries and not failed: holding, or done
  * @param canariesDone canaries healthy for min_healthy_time
  * @param mine this host's row, if it has one
  */

@@ -55,7 +55,7 @@ final class Sql {
           + " (SELECT count(*) FROM S.rollout_host h WHERE h.rollout_id = r.id"
           + "   AND h.state IN ('installing', 'verifying') AND h.lease_until < clock_timestamp()),"
           + " (SELECT count(*) FROM S.rollout_host h WHERE h.rollout_id = r.id AND h.canary"
-          + "   AND h.state <> 'released'),"
+          + "   AND h.state IN ('installing', 'verifying', 'done')),"
           + " (SELECT count(*) FROM S.rollout_host h WHERE h.rollout_id = r.id AND h.canary"
           + "   AND h.state = 'done'),"
           + " me.state, me.canary, me.lease_until >= clock_timestamp()"
