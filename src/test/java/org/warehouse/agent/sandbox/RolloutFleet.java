@@ -1,13 +1,18 @@
 package org.warehouse.agent.sandbox;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import org.warehouse.agent.config.Settings;
 import org.warehouse.agent.rollout.PgConnections;
 import org.warehouse.agent.rollout.RolloutAdmin;
@@ -65,37 +70,60 @@ final class RolloutFleet implements AutoCloseable {
       }
       setup.publish(members.get(0).host());
       RolloutFleet fleet = new RolloutFleet(pg, members);
-      for (Member m : members) {
-        m.agent().configure(fleet.agentYml(m, ""), AgentInSandbox.webAttributes(m.host()));
-        ExecResult first = m.agent().run("converge", "--now");
-        if (first.exitCode() != 0) {
-          throw new AssertionError(m.name() + ": the plain first converge failed: " + first);
+      started.add(0, fleet.adminDb);
+      // The hosts are independent until their daemons start: set them up side by side.
+      ExecutorService setups = Executors.newFixedThreadPool(members.size());
+      try {
+        List<Future<Void>> done = new ArrayList<>();
+        for (Member m : members) {
+          done.add(setups.submit(() -> fleet.setUp(m, rolloutRules)));
         }
-        m.agent()
-            .configure(fleet.agentYml(m, rolloutRules), AgentInSandbox.webAttributes(m.host()));
-        m.sandbox().writeFile(SECRET, pg.password());
-        Files.setPosixFilePermissions(
-            m.sandbox().hostPath(SECRET), PosixFilePermissions.fromString("rw-------"));
-        DaemonUnit.install(m.sandbox());
-        m.sandbox().checkOutput("systemctl", "start", UNIT);
+        for (Future<Void> f : done) {
+          f.get(10, TimeUnit.MINUTES);
+        }
+      } finally {
+        setups.shutdownNow();
       }
       return fleet;
-    } catch (IOException | RuntimeException | Error e) {
-      for (AutoCloseable c : started) {
-        try {
-          c.close();
-        } catch (Exception cleanup) {
-          e.addSuppressed(cleanup);
-        }
-      }
-      if (e instanceof IOException io) {
-        throw new UncheckedIOException(io);
-      }
-      if (e instanceof Error error) {
-        throw error;
-      }
-      throw (RuntimeException) e;
+    } catch (ExecutionException e) {
+      closeAll(started, e);
+      throw new IllegalStateException("setting up the fleet failed", e.getCause());
+    } catch (InterruptedException | TimeoutException e) {
+      closeAll(started, e);
+      throw new IllegalStateException("setting up the fleet took too long", e);
+    } catch (RuntimeException | Error e) {
+      closeAll(started, e);
+      throw e;
     }
+  }
+
+  private static void closeAll(List<AutoCloseable> started, Throwable failure) {
+    for (AutoCloseable c : started) {
+      try {
+        c.close();
+      } catch (Exception cleanup) {
+        failure.addSuppressed(cleanup);
+      }
+    }
+  }
+
+  /**
+   * A host's starting point: the release installed by a plain converge (no rollout yet), then
+   * agent.yml with the rollout section, the database password, and the daemon started.
+   */
+  private Void setUp(Member m, String rolloutRules) throws IOException {
+    m.agent().configure(agentYml(m, ""), AgentInSandbox.webAttributes(m.host()));
+    ExecResult first = m.agent().run("converge", "--now");
+    if (first.exitCode() != 0) {
+      throw new AssertionError(m.name() + ": the plain first converge failed: " + first);
+    }
+    m.agent().configure(agentYml(m, rolloutRules), AgentInSandbox.webAttributes(m.host()));
+    m.sandbox().writeFile(SECRET, pg.password());
+    Files.setPosixFilePermissions(
+        m.sandbox().hostPath(SECRET), PosixFilePermissions.fromString("rw-------"));
+    DaemonUnit.install(m.sandbox());
+    m.sandbox().checkOutput("systemctl", "start", UNIT);
+    return null;
   }
 
   /** What the fleet starts from. */
@@ -131,8 +159,9 @@ final class RolloutFleet implements AutoCloseable {
         + pg.database()
         + "\n    user: "
         + pg.user()
-        + "\n    password_secret: rollout_db\n    connect_timeout: 2s\n"
-        + "    statement_timeout: 5s\n";
+        // Generous timeouts: three JVMs and PostgreSQL share a loaded build machine.
+        + "\n    password_secret: rollout_db\n    connect_timeout: 10s\n"
+        + "    statement_timeout: 10s\n";
   }
 
   private static Settings.RolloutDatabase database(TestPostgres pg) {
@@ -143,8 +172,8 @@ final class RolloutFleet implements AutoCloseable {
         pg.user(),
         Optional.of("unused"),
         SCHEMA,
-        Duration.ofSeconds(2),
-        Duration.ofSeconds(5));
+        Duration.ofSeconds(10),
+        Duration.ofSeconds(10));
   }
 
   Member member(String name) {
