@@ -83,14 +83,26 @@ public final class PgConnections implements AutoCloseable {
     return ds;
   }
 
-  /** Runs {@code work} in one short transaction; a connection error drops the connection. */
+  /**
+   * Runs {@code work} in one short transaction; a connection error drops the connection. A kept
+   * connection that turns out dead at the transaction's first statement is replaced once.
+   */
   public synchronized <T> T inTransaction(Work<T> work) throws RolloutException {
     try {
+      boolean kept = connection != null && !connection.isClosed();
       Connection c = open();
       try {
-        try (Statement s = c.createStatement()) {
-          long ms = statementTimeout.toMillis();
-          s.execute("SET LOCAL statement_timeout = " + ms + "; SET LOCAL lock_timeout = " + ms);
+        try {
+          begin(c);
+        } catch (SQLException e) {
+          if (!kept || !isConnectionError(e)) {
+            throw e;
+          }
+          // The server went away since the last transaction (a restart, a failover, an idle
+          // timeout): nothing of this one ran yet, so a new connection may run all of it.
+          closeQuietly();
+          c = open();
+          begin(c);
         }
         T result = work.run(c);
         c.commit();
@@ -104,6 +116,13 @@ public final class PgConnections implements AutoCloseable {
         closeQuietly();
       }
       throw new RolloutException(describe(e), e);
+    }
+  }
+
+  private void begin(Connection c) throws SQLException {
+    try (Statement s = c.createStatement()) {
+      long ms = statementTimeout.toMillis();
+      s.execute("SET LOCAL statement_timeout = " + ms + "; SET LOCAL lock_timeout = " + ms);
     }
   }
 

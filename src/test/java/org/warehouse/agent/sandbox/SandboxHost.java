@@ -32,6 +32,7 @@ public final class SandboxHost implements AutoCloseable {
   private final FixtureRepository repository;
   private final RepositoryServer server;
   private final int webPort;
+  private final boolean ownsRepository;
   private Sandbox sandbox;
 
   private SandboxHost(
@@ -40,13 +41,15 @@ public final class SandboxHost implements AutoCloseable {
       FixtureRepository repository,
       RepositoryServer server,
       int webPort,
-      Sandbox sandbox) {
+      Sandbox sandbox,
+      boolean ownsRepository) {
     this.workDir = workDir;
     this.ownsWorkDir = ownsWorkDir;
     this.repository = repository;
     this.server = server;
     this.webPort = webPort;
     this.sandbox = sandbox;
+    this.ownsRepository = ownsRepository;
   }
 
   /** Starts everything in a new temporary directory, deleted on close. */
@@ -97,7 +100,8 @@ public final class SandboxHost implements AutoCloseable {
       int webPort = freeLoopbackPort();
       Sandbox sandbox = bootWithWebPort(dir.resolve("sandbox"), exchange, webPort);
       started.add(sandbox);
-      SandboxHost host = new SandboxHost(dir, ownsWorkDir, repository, server, webPort, sandbox);
+      SandboxHost host =
+          new SandboxHost(dir, ownsWorkDir, repository, server, webPort, sandbox, true);
       // After its parts, so that at JVM shutdown it is closed first and deletes its directory.
       ShutdownCleanup.register(host);
       return host;
@@ -116,6 +120,44 @@ public final class SandboxHost implements AutoCloseable {
         } catch (UncheckedIOException cleanup) {
           e.addSuppressed(cleanup);
         }
+      }
+      if (e instanceof IOException io) {
+        throw new UncheckedIOException(io);
+      }
+      if (e instanceof Error error) {
+        throw error;
+      }
+      throw (RuntimeException) e;
+    }
+  }
+
+  /**
+   * Another sandboxed host, in its own temporary directory with its own web port, that uses {@code
+   * first}'s repository and server (a fleet of hosts behind one repository). Closing it closes only
+   * its sandbox; close it before {@code first}.
+   */
+  public static SandboxHost alongside(SandboxHost first) {
+    reapStaleTempDirs();
+    Path dir;
+    try {
+      dir = Files.createTempDirectory(TEMP_PREFIX + ProcessHandle.current().pid() + "-");
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    try {
+      Files.createDirectories(dir.resolve("debs"));
+      Path exchange = Files.createDirectories(dir.resolve("exchange"));
+      int webPort = freeLoopbackPort();
+      Sandbox sandbox = bootWithWebPort(dir.resolve("sandbox"), exchange, webPort);
+      SandboxHost host =
+          new SandboxHost(dir, true, first.repository, first.server, webPort, sandbox, false);
+      ShutdownCleanup.register(host);
+      return host;
+    } catch (IOException | RuntimeException | Error e) {
+      try {
+        deleteTree(dir);
+      } catch (UncheckedIOException cleanup) {
+        e.addSuppressed(cleanup);
       }
       if (e instanceof IOException io) {
         throw new UncheckedIOException(io);
@@ -237,7 +279,9 @@ public final class SandboxHost implements AutoCloseable {
   @Override
   public synchronized void close() {
     RuntimeException failure = null;
-    for (AutoCloseable resource : List.<AutoCloseable>of(sandbox, server, repository)) {
+    List<AutoCloseable> parts =
+        ownsRepository ? List.of(sandbox, server, repository) : List.of(sandbox);
+    for (AutoCloseable resource : parts) {
       try {
         resource.close();
       } catch (Exception e) {
