@@ -107,6 +107,18 @@ public final class RolloutAdmin {
         });
   }
 
+  /** The database's clock now: every lease and event time is by it, never a host's. */
+  public java.time.Instant databaseTime() throws RolloutException {
+    return db.inTransaction(
+        c -> {
+          try (PreparedStatement ps = c.prepareStatement("SELECT clock_timestamp()");
+              ResultSet rs = ps.executeQuery()) {
+            rs.next();
+            return rs.getTimestamp(1).toInstant();
+          }
+        });
+  }
+
   /** Whether {@code group} has a rollout of {@code version}. */
   public boolean exists(String group, String version) throws RolloutException {
     return db.inTransaction(c -> !idsOf(c, group, version).isEmpty());
