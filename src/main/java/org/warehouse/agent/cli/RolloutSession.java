@@ -48,7 +48,9 @@ final class RolloutSession {
   /** What a command does with the database; returns its exit code. */
   @FunctionalInterface
   interface Body {
-    int run(RolloutSession s) throws RolloutException, IOException;
+    // Exception, not RolloutException: a lambda's method declares what this declares, and picocli
+    // reflecting over a command's methods (for help, too) would load the rollout package.
+    int run(RolloutSession s) throws Exception;
   }
 
   /** Loads agent.yml, opens the database and runs {@code body}; the exit code. */
@@ -86,6 +88,10 @@ final class RolloutSession {
     } catch (IOException e) {
       err.println("agent: " + e.getMessage());
       return ExitCodes.FAILED;
+    } catch (RuntimeException e) {
+      throw e;
+    } catch (Exception e) {
+      throw new IllegalStateException(e);
     }
   }
 
