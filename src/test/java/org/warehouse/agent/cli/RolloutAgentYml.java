@@ -36,8 +36,8 @@ public final class RolloutAgentYml {
                 user: agent
                 password_secret: rollout_db
                 schema: %s
-                connect_timeout: 2s
-                statement_timeout: 5s
+                connect_timeout: 15s
+                statement_timeout: 15s
             """
                 .formatted(secrets, port, schema));
     return yml;

@@ -200,19 +200,22 @@ class RolloutCommandsPostgresIT {
 
   @Test
   void failuresWithTheirReasonsHaltTheRolloutAndAnOperatorResumesIt() throws Exception {
-    RolloutRules rules = Rollouts.rules(0, 3, 2, Duration.ofSeconds(2), Duration.ZERO);
+    // Long enough for c's healthy report to come in time on a loaded machine.
+    Duration ttl = Duration.ofSeconds(10);
+    RolloutRules rules = Rollouts.rules(0, 3, 2, ttl, Duration.ZERO);
     Client a = host("app-1");
     Client b = host("app-2");
     Client c = host("app-3");
     Slot sa = a.granted(rules);
     b.granted(rules);
     Slot sc = c.granted(rules);
+    long cGranted = System.nanoTime();
+    assertThat(c.leases().reportHealthy(sc)).isTrue();
     assertThat(a.leases().reportFailure(sa, "warehouse-web.service failed its health check"))
         .isTrue();
-    assertThat(c.leases().reportHealthy(sc)).isTrue();
     // b's lease runs out without a healthy report (a failure: the second, the limit), c's after
     // one (not a failure); status sweeps them by the database's clock.
-    Thread.sleep(2500);
+    Thread.sleep(Math.max(0, ttl.toMillis() + 500 - (System.nanoTime() - cGranted) / 1_000_000));
     Map<String, Object> halted = statusJson();
     assertThat(halted).containsEntry("state", "halted").containsEntry("failures", 2);
     assertThat((String) halted.get("halted_reason"))
