@@ -41,6 +41,7 @@ public final class Main implements Runnable {
       ALL.put("quarantine", QuarantineCommand::new);
       ALL.put("disable", DisableCommand::new);
       ALL.put("enable", EnableCommand::new);
+      ALL.put("rollout", RolloutCommand::new);
       ALL.put("help", CommandLine.HelpCommand::new);
     }
   }

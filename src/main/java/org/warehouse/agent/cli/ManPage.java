@@ -21,9 +21,11 @@ final class ManPage {
   private static final String EXIT_STATUS =
       "0 converged (or the command succeeded); 1 the run or command failed; with converge"
           + " --detailed-exitcodes 0 unchanged, 2 changed, 4 failed, 6 changed and failed;"
-          + " 64 usage error; 75 run lock busy, daemon busy or stopping, or converges disabled;"
-          + " 78 configuration error (nothing changed). compare-versions answers 0, 1 or 2 as"
-          + " described above.";
+          + " 64 usage error; 66 rollout halt, resume or release named no rollout or host of the"
+          + " group; 69 the rollout database is unreachable or refused the command; 75 run lock"
+          + " busy, daemon busy or stopping, or converges disabled; 78 configuration error"
+          + " (nothing changed; also: no rollout section for the rollout commands)."
+          + " compare-versions answers 0, 1 or 2 as described above.";
   private static final String FILES =
       "/etc/warehouse-agent/agent.yml, /etc/warehouse-agent/attributes.d/,"
           + " /etc/warehouse-agent/secrets/, /var/lib/warehouse-agent/,"

@@ -57,7 +57,9 @@ public final class RolloutAdmin {
         group,
         version,
         "UPDATE S.rollout SET failures = 0, halted_reason = NULL, updated_at = clock_timestamp(),"
-            + " state = CASE WHEN state = 'halted' AND NOT was_promoted THEN 'canary'"
+            // A rollout created without canaries (canary: 0) has no canary stage to go back to.
+            + " state = CASE WHEN state = 'halted' AND NOT was_promoted"
+            + "   AND (canary_count > 0 OR cardinality(canary_hosts) > 0) THEN 'canary'"
             + "   ELSE 'rolling' END,"
             + " was_promoted = was_promoted OR state = 'canary' WHERE id = ? AND state <> 'rolling'",
         "resumed",
@@ -104,6 +106,18 @@ public final class RolloutAdmin {
             }
           }
           return any;
+        });
+  }
+
+  /** The database's clock now: every lease and event time is by it, never a host's. */
+  public java.time.Instant databaseTime() throws RolloutException {
+    return db.inTransaction(
+        c -> {
+          try (PreparedStatement ps = c.prepareStatement("SELECT clock_timestamp()");
+              ResultSet rs = ps.executeQuery()) {
+            rs.next();
+            return rs.getTimestamp(1).toInstant();
+          }
         });
   }
 

@@ -12,15 +12,16 @@ import java.util.concurrent.TimeUnit;
 /**
  * {@code agent ARGS} as its own JVM (this build's classes, the real {@link Main#main}) with stdout
  * and stderr read through pipes, as a shell pipeline or systemd would: what a command leaves in a
- * buffer at exit never reaches them.
+ * buffer at exit never reaches them. Public for the rollout commands' PostgreSQL tests, which live
+ * with the harness in the rollout package.
  */
-final class AgentProcess {
+public final class AgentProcess {
   /** What one command left on its pipes, and its exit status. */
-  record Result(int exit, String out, String err) {}
+  public record Result(int exit, String out, String err) {}
 
   private AgentProcess() {}
 
-  static Result run(String... args) throws IOException, InterruptedException {
+  public static Result run(String... args) throws IOException, InterruptedException {
     List<String> argv = new ArrayList<>();
     argv.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     // Short-lived: the C1 compiler only, as the launcher's flags do.

@@ -32,6 +32,11 @@ class CliFootprintTest {
           "com.sun.net.httpserver.",
           "java.net.http.");
 
+  // Fleet rollouts: loaded by a converge only with a rollout section, by the CLI only for
+  // `agent rollout ...`.
+  private static final List<String> ROLLOUT =
+      List.of("org.warehouse.agent.rollout.", "org.postgresql.", "org.flywaydb.");
+
   @TempDir Path dir;
 
   // Reads an attribute file and renders a file from it: the in-process run parses YAML twice.
@@ -48,24 +53,29 @@ class CliFootprintTest {
   }
 
   private String convergeInChildJvm(Path yml, String name) throws Exception {
+    return inChildJvm(name, 0, "converge", "--now", "--config", yml.toString());
+  }
+
+  // The classes `agent ARGS` loads, then its stderr; it must exit with `exit`.
+  private String inChildJvm(String name, int exit, String... args) throws Exception {
     Path classes = dir.resolve(name + ".classes");
     Path err = dir.resolve(name + ".err");
-    Process p =
-        new ProcessBuilder(
+    List<String> argv =
+        new java.util.ArrayList<>(
+            List.of(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-Xlog:class+load=info:file=" + classes,
                 "-cp",
                 System.getProperty("java.class.path"),
-                Main.class.getName(),
-                "converge",
-                "--now",
-                "--config",
-                yml.toString())
+                Main.class.getName()));
+    argv.addAll(List.of(args));
+    Process p =
+        new ProcessBuilder(argv)
             .redirectOutput(dir.resolve(name + ".out").toFile())
             .redirectError(err.toFile())
             .start();
     assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
-    assertThat(p.exitValue()).as(Files.readString(err)).isZero();
+    assertThat(p.exitValue()).as(Files.readString(err)).isEqualTo(exit);
     return Files.readString(classes) + "\n--- stderr:\n" + Files.readString(err);
   }
 
@@ -86,6 +96,9 @@ class CliFootprintTest {
     assertThat(inProcess).doesNotContainPattern("org\\.warehouse\\.agent\\.\\S+\\$\\$Lambda");
     for (String heavy : HEAVY) {
       assertThat(inProcess).as("in-process").doesNotContain(" " + heavy);
+    }
+    for (String rollout : ROLLOUT) {
+      assertThat(inProcess).as("without a rollout section").doesNotContain(" " + rollout);
     }
 
     SettingsSource source =
@@ -120,5 +133,31 @@ class CliFootprintTest {
     } finally {
       daemon.stopInOrder("test over");
     }
+  }
+
+  @Test
+  void onlyTheRolloutCommandsLoadTheRolloutPackageAndItsDatabaseDriver() throws Exception {
+    // A rollout section whose database nobody serves (port 1): every command but `rollout`
+    // ignores it, and `rollout status` fails at once with 69.
+    Path yml =
+        TestSettings.write(
+            dir,
+            List.of(),
+            """
+            rollout:
+              group: web
+              database: {host: 127.0.0.1, port: 1, name: warehouse, user: agent}
+            """);
+    String help = inChildJvm("help", 0, "--help");
+    assertThat(help).contains("org.warehouse.agent.cli.RolloutCommand");
+    String status = inChildJvm("status", 0, "status", "--config", yml.toString());
+    for (String rollout : ROLLOUT) {
+      assertThat(help).as("--help").doesNotContain(" " + rollout);
+      assertThat(status).as("status").doesNotContain(" " + rollout);
+    }
+    String rolloutStatus =
+        inChildJvm("rollout", 69, "rollout", "status", "--config", yml.toString());
+    assertThat(rolloutStatus)
+        .contains(" org.warehouse.agent.rollout.RolloutAdmin ", " org.postgresql.Driver ");
   }
 }
