@@ -24,6 +24,10 @@ public final class RolloutTicker {
    */
   public boolean tick(boolean runInProgress) {
     synchronized (gate) {
+      if (gate.slot().isEmpty() && (gate.waitingFor().isEmpty() || runInProgress)) {
+        // Nothing to ask the database: its health stays what the last call found.
+        return false;
+      }
       try {
         boolean converge = beat(runInProgress);
         gate.health().reached();
