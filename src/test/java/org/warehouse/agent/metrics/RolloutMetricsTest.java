@@ -135,14 +135,14 @@ class RolloutMetricsTest {
           .isInstanceOf(ResourceException.class)
           .hasMessageContaining("rollout database unreachable");
     }
-    // The daemon's beat, between runs, fails too.
+    // The daemon's beat, between runs, looks again (the database may be back): a third error.
     assertThat(new RolloutTicker(gate).tick(false)).isFalse();
     assertThat(rolloutLines())
         .isEqualTo(
             """
             # HELP warehouse_agent_rollout_database_errors_total Calls to the rollout database that failed (unreachable, timed out, refused)
             # TYPE warehouse_agent_rollout_database_errors_total counter
-            warehouse_agent_rollout_database_errors_total 2.0
+            warehouse_agent_rollout_database_errors_total 3.0
             # HELP warehouse_agent_rollout_database_last_contact_timestamp_seconds When a call to the rollout database last succeeded, Unix time; 0 before the first
             # TYPE warehouse_agent_rollout_database_last_contact_timestamp_seconds gauge
             warehouse_agent_rollout_database_last_contact_timestamp_seconds 0.0
@@ -161,6 +161,22 @@ class RolloutMetricsTest {
             warehouse_agent_rollout_state{state="halted"} 0.0
             warehouse_agent_rollout_state{state="waiting"} 0.0
             """);
+  }
+
+  @Test
+  void aBeatWithNothingToAskLeavesAnUnreachableDatabaseUnreachable() throws Exception {
+    Settings s = settings("idle-1", closedPort());
+    RolloutGate gate = RolloutRegistry.gate(s, Map.of());
+    metrics.configured(s);
+    assertThatThrownBy(() -> gate.admit("warehouse", "18.09.02"))
+        .isInstanceOf(ResourceException.class);
+    // During a run the beat asks nothing: one error, and still unreachable (a beat that asked
+    // nothing once marked it reachable).
+    assertThat(new RolloutTicker(gate).tick(true)).isFalse();
+    assertThat(rolloutLines())
+        .contains(
+            "\nwarehouse_agent_rollout_database_reachable 0.0\n",
+            "\nwarehouse_agent_rollout_database_errors_total 1.0\n");
   }
 
   @Test
