@@ -57,6 +57,8 @@ public final class AgentMetrics implements RunListener {
   private volatile double lastReleaseChange;
   // The daemon loaded agent.yml at start, or would not be running.
   private volatile double lastReloadSuccess = 1;
+  // Registered only while agent.yml has a rollout section: without one, no rollout class loads.
+  private RolloutMetrics rollout;
 
   // Every gauge holds its state strongly: Micrometer's default is a weak reference, and a gauge
   // whose lambda was collected reports NaN (next_run did, after the first GC).
@@ -159,10 +161,11 @@ public final class AgentMetrics implements RunListener {
 
   /**
    * Registers at 0 the series of what {@code settings} names (repositories, services, packages),
-   * and the interval.
+   * and the interval; the rollout series while it has a rollout section (at start and on reload).
    */
   public void configured(Settings settings) {
     intervalSeconds = settings.interval().toMillis() / 1000.0;
+    rollout(settings.rollout().isPresent());
     for (Settings.Repository r : settings.repositories()) {
       for (String result : POLL_RESULTS) {
         polls(r.name(), result);
@@ -192,6 +195,16 @@ public final class AgentMetrics implements RunListener {
           packageInfo.record(r);
         });
     lastSuccessEnd.ifPresent(t -> lastSuccess = seconds(t));
+  }
+
+  private synchronized void rollout(boolean configured) {
+    if (configured && rollout == null) {
+      rollout = RolloutMetrics.ofThisProcess();
+      registry.getPrometheusRegistry().register(rollout);
+    } else if (!configured && rollout != null) {
+      registry.getPrometheusRegistry().unregister(rollout);
+      rollout = null;
+    }
   }
 
   /** Records a reload of agent.yml (SIGHUP): taken, or refused as invalid. */

@@ -1,10 +1,12 @@
 package org.warehouse.agent.rollout;
 
+import java.time.Instant;
 import java.util.Optional;
 
 /**
  * How this host's rollout client is doing, for metrics and status: whether the database answered
- * last time, how many errors and lost slots, and the last answer to an admission.
+ * last time and when it last did, how many errors and lost slots, and the last answer to an
+ * admission.
  */
 public final class RolloutHealth {
   private volatile boolean reachable = true;
@@ -13,6 +15,7 @@ public final class RolloutHealth {
   private volatile long lostSlots;
   private volatile RolloutKey lastKey;
   private volatile String lastAnswer = "";
+  private volatile Instant lastContact;
 
   synchronized void failed(RolloutException e) {
     reachable = false;
@@ -21,7 +24,12 @@ public final class RolloutHealth {
   }
 
   void reached() {
+    reached(Instant.now());
+  }
+
+  void reached(Instant at) {
     reachable = true;
+    lastContact = at;
   }
 
   synchronized void lostSlot() {
@@ -53,6 +61,11 @@ public final class RolloutHealth {
   /** Slots this host lost: its lease ran out or was superseded before it finished. */
   public long lostSlots() {
     return lostSlots;
+  }
+
+  /** When a call last reached the database; empty before the first did. */
+  public Optional<Instant> lastContact() {
+    return Optional.ofNullable(lastContact);
   }
 
   /** The rollout this host last asked about. */

@@ -24,6 +24,15 @@ public final class RolloutTicker {
    */
   public boolean tick(boolean runInProgress) {
     synchronized (gate) {
+      if (gate.slot().isEmpty() && (gate.waitingFor().isEmpty() || runInProgress)) {
+        if (!gate.health().reachable() && !runInProgress) {
+          // The last call failed: look again, so that the metric sees the database come back,
+          // and take back a slot held from before a restart that adopt() could not.
+          adopt();
+        }
+        // Otherwise nothing to ask: the database's health stays what the last call found.
+        return false;
+      }
       try {
         boolean converge = beat(runInProgress);
         gate.health().reached();

@@ -16,7 +16,7 @@ class AlertRulesTest {
   void theRulesAreValid() {
     ExecResult r = Promtool.run(DIR, "check", "rules", "alerts.yml");
     assertThat(r.exitCode()).as(r.toString()).isZero();
-    assertThat(r.stdout()).contains("SUCCESS: 6 rules found");
+    assertThat(r.stdout()).contains("SUCCESS: 9 rules found");
   }
 
   @Test
