@@ -8,6 +8,8 @@ package org.warehouse.agent.rollout;
  * @param installed hosts admitted to install it (ever)
  * @param restarted of those, hosts that confirmed their slot and restarted onto it
  * @param maxHolding the most hosts holding a slot at one instant, counted on the hosts' side
+ * @param promotedAt when the canary stage ended, or -1
+ * @param firstOther when a host that was not a canary was first admitted, or -1
  * @param lastReleased when the last slot was released healthy (the rollout done), or -1
  * @param end when the last event happened
  */
@@ -21,6 +23,8 @@ record FleetResult(
     int restarted,
     long haltedAt,
     boolean promoted,
+    long promotedAt,
+    long firstOther,
     RolloutState finalState,
     int maxHolding,
     long lastReleased,

@@ -45,6 +45,7 @@ final class FleetRolloutSimulation {
   private int installed;
   private int restarted;
   private long lastReleased = -1;
+  private long firstOther = -1;
   private long now;
 
   FleetRolloutSimulation(FleetParams p, RolloutTablesModel.Rule rule) {
@@ -93,6 +94,8 @@ final class FleetRolloutSimulation {
         restarted,
         db.haltedAt(),
         db.promoted(),
+        db.promotedAt(),
+        firstOther,
         db.state(),
         maxHolding,
         lastReleased,
@@ -207,6 +210,9 @@ final class FleetRolloutSimulation {
       host.everInstalled = true;
       holding++;
       maxHolding = Math.max(maxHolding, holding);
+      if (!slot.canary() && firstOther < 0) {
+        firstOther = now;
+      }
     }
     host.slot = slot;
     host.healthyReported = false;

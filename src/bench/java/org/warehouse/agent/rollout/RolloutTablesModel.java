@@ -27,6 +27,7 @@ final class RolloutTablesModel {
   private long epoch;
   private String haltedReason = "";
   private boolean promoted;
+  private long promotedAt = -1;
   private long haltedAt = -1;
 
   RolloutTablesModel(RolloutRules rules, Rule rule, TxLog log, HostId[] ids) {
@@ -133,6 +134,7 @@ final class RolloutTablesModel {
     if (AdmissionRule.promotes(state, rules.canaryCount(), rows.canariesDone())) {
       state = RolloutState.ROLLING;
       promoted = true;
+      promotedAt = now;
     }
     return LeaseStore.Completion.DONE;
   }
@@ -203,6 +205,11 @@ final class RolloutTablesModel {
 
   boolean promoted() {
     return promoted;
+  }
+
+  /** When the canaries passed and the rest were let in, or -1. */
+  long promotedAt() {
+    return promotedAt;
   }
 
   /** When the rollout was halted, or -1. */
