@@ -25,6 +25,7 @@ import org.warehouse.agent.daemon.RunOutcome;
 import org.warehouse.agent.launch.QuickConverge;
 import org.warehouse.agent.launch.StderrLog;
 import org.warehouse.agent.resource.AptIndexResource;
+import org.warehouse.agent.resource.PackageResource;
 import org.warehouse.agent.state.JsonTree;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -191,7 +192,7 @@ final class ConvergeCommand implements Callable<Integer> {
       return;
     }
     for (ResourceReport r : report.resources()) {
-      if (r.status() != ResourceStatus.UNCHANGED) {
+      if (r.status() != ResourceStatus.UNCHANGED || heldByRollout(r)) {
         out.println(line(r, ""));
       }
     }
@@ -206,6 +207,12 @@ final class ConvergeCommand implements Callable<Integer> {
             + report.durationMs()
             + " ms"
             + (report.error().isEmpty() ? "" : " (" + report.error() + ")"));
+  }
+
+  // Unchanged, but a newer version is there: the operator who asked must see why it waits.
+  private static boolean heldByRollout(ResourceReport r) {
+    return r.detail().contains(PackageResource.WAITING)
+        || r.detail().contains(PackageResource.HALTED + "rollout halted");
   }
 
   private static String line(ResourceReport r, String prefix) {

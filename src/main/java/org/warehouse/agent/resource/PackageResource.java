@@ -34,6 +34,12 @@ public final class PackageResource implements Reversible {
   /** Marks the detail of a run that skipped a quarantined version ("18.09.02 quarantined: ..."). */
   public static final String QUARANTINED = " quarantined: ";
 
+  /** Marks the detail of a run whose new version waits for a rollout slot. */
+  public static final String WAITING = " waiting for the rollout: ";
+
+  /** Marks the detail of a run whose new version's rollout is halted fleet-wide. */
+  public static final String HALTED = " not installed: ";
+
   /** Marks the error of a failed install after which the previous set was put back. */
   public static final String RESTORED = "; restored ";
 
@@ -167,10 +173,7 @@ public final class PackageResource implements Reversible {
       }
       TransactionGate.Admission admission = gate.admit(name, target);
       if (!admission.admitted()) {
-        String word =
-            admission.verdict() == TransactionGate.Verdict.HALTED
-                ? " not installed: "
-                : " waiting for the rollout: ";
+        String word = admission.verdict() == TransactionGate.Verdict.HALTED ? HALTED : WAITING;
         return settled(before, now, join(repaired, target + word + admission.why()));
       }
       boolean upgrading = installed.isPresent() && installed.get().isInstalled();

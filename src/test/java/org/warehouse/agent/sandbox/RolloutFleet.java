@@ -139,7 +139,10 @@ final class RolloutFleet implements AutoCloseable {
    */
   String agentYml(Member m, String rollout) {
     String yml =
-        AgentInSandbox.healthCheckedConfig(m.host(), "4s").replace("interval: 30m\n", "")
+        AgentInSandbox.healthCheckedConfig(m.host(), "4s")
+                .replace("interval: 30m\n", "")
+                // No release probe: the test decides which host converges when.
+                .replace("  lock_timeout: 5s\n", "  lock_timeout: 5s\n  probe_interval: 0s\n")
             + "interval: 1h\nsplay: 1m\nfirst_run_delay: 1h\nmetrics:\n  listen: 127.0.0.1:"
             + m.metricsPort()
             + "\n";
