@@ -128,7 +128,8 @@ class FleetScalePostgresIT {
       try (ChildHost killed = child("k0001", good);
           ChildHost paused = child("p0001", good)) {
         killed.await(MINUTE, "granted");
-        long pausedEpoch = Long.parseLong(paused.await(MINUTE, "granted").split(" ")[1]);
+        long pausedEpoch =
+            Long.parseLong(paused.await(MINUTE, "granted").substring("granted ".length()));
         fleet.start(good, 3, SIZE);
         long commits = db.commits();
         long asks = log.asks.get();
