@@ -113,12 +113,18 @@ final class ReleaseWatch implements AutoCloseable {
         // First look, a new probe_interval, or the wall clock went back.
         next = nextProbe(now.isBefore(notBefore) ? notBefore : now, every, offset(every));
       } else if (!now.isBefore(next)) {
+        // The next slot first: a round that throws comes back then, not at once in a loop.
+        next = nextProbe(now, every, offset(every));
         round(s);
-        next = nextProbe(clock.instant(), every, offset(every));
+        Instant after = clock.instant();
+        if (!after.isBefore(next)) {
+          // The converge it started outlasted the slot: the next one after it.
+          next = nextProbe(after, every, offset(every));
+        }
       }
       plannedEvery = every;
     } catch (InterruptedException e) {
-      return; // only when the daemon exits
+      return; // nothing interrupts this thread: close() lets a probe in progress end
     } catch (RuntimeException e) {
       // A watch that died would never probe again; say so and go on at the next slot.
       LOG.log(Level.SEVERE, "release probe failed with an internal error", e);

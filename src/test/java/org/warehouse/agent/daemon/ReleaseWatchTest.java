@@ -254,6 +254,32 @@ class ReleaseWatchTest {
   }
 
   @Test
+  void anInternalErrorIsLoggedAndTheWatchGoesOnAtTheNextSlot() throws Exception {
+    Settings s = settings("1s");
+    refreshed(s);
+    AtomicInteger calls = new AtomicInteger();
+    ReleaseWatch w =
+        new ReleaseWatch(
+                () -> s,
+                () -> false,
+                converges::incrementAndGet,
+                (repository, result, at) -> {
+                  calls.incrementAndGet();
+                  throw new IllegalStateException("a bug in an observer");
+                },
+                Clock.systemUTC(),
+                "host-a")
+            .start();
+    try {
+      Thread.sleep(4500);
+    } finally {
+      w.close();
+    }
+    // One probe a second, neither stopped by the error nor repeated in a loop.
+    assertThat(calls.get()).isBetween(3, 6);
+  }
+
+  @Test
   void zeroTurnsProbesOff() throws Exception {
     Settings s = settings("0s");
     server.clearRequests();
