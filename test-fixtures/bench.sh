@@ -21,7 +21,11 @@
 #              steps by hand (apt-get update + install, systemctl restart, health polled every 50 ms)
 #              in the same sandbox, alternating rounds (ChangeCostBenchmark; CHANGE_ROUNDS=N, default 7)
 #   fleet      the 10,000-host simulation alone, with default per-host figures (FleetSimulation;
-#              FLEET_ARGS="HOSTS INTERVAL_S SPLAY_S NOOP_REQ NOOP_BYTES CHANGE_REQ CHANGE_BYTES CHANGE_S")
+#              FLEET_ARGS="HOSTS INTERVAL_S SPLAY_S NOOP_REQ NOOP_BYTES CHANGE_REQ CHANGE_BYTES CHANGE_S"),
+#              then fleet rollouts simulated in virtual time through the rollout's own admission
+#              rule: a good release over max_parallel and probe_interval, a bad one's reach, the
+#              repository's 304 load and the database's transactions (FleetRolloutBenchmark;
+#              FLEET_ROLLOUT_ARGS="HOSTS CHANGE_S", default 10000 3.35)
 #
 # Each part's figures go to stdout and target/bench-results/PART.txt. The machine's CPU count and
 # load are printed with them: on a shared 2-core machine figures move +-25% from run to run.
@@ -78,7 +82,9 @@ for part in "${parts[@]}"; do
       run_java org.warehouse.agent.sandbox.ChangeCostBenchmark "${CHANGE_ROUNDS:-7}" | tee "$out" ;;
     fleet)
       build
-      run_java org.warehouse.agent.daemon.FleetSimulation "${FLEET_ARGS:-}" | tee "$out" ;;
+      { run_java org.warehouse.agent.daemon.FleetSimulation "${FLEET_ARGS:-}"
+        run_java org.warehouse.agent.rollout.FleetRolloutBenchmark "${FLEET_ROLLOUT_ARGS:-10000}"; } \
+        | tee "$out" ;;
     *)
       echo "bench: unknown part '$part' (all, version, daemon, peers, memory, repo-load, change, fleet)" >&2
       exit 64 ;;
