@@ -23,7 +23,8 @@ final class SlotSampler implements AutoCloseable {
   private volatile boolean stop;
   private volatile int maxLive;
   private volatile int maxActing;
-  private volatile int samples;
+  private final java.util.concurrent.atomic.AtomicInteger samples =
+      new java.util.concurrent.atomic.AtomicInteger();
   private volatile SQLException failure;
 
   SlotSampler(TestPostgres pg, String schema, RolloutKey key, int maxParallel, ReleaseLog log) {
@@ -69,7 +70,7 @@ final class SlotSampler implements AutoCloseable {
       }
     }
     Map<String, Long> after = Map.copyOf(log.acting);
-    samples++;
+    samples.incrementAndGet();
     maxLive = Math.max(maxLive, live.size());
     maxActing = Math.max(maxActing, after.size());
     if (live.size() > maxParallel) {
@@ -98,7 +99,7 @@ final class SlotSampler implements AutoCloseable {
   }
 
   int samples() {
-    return samples;
+    return samples.get();
   }
 
   List<String> violations() {
