@@ -24,6 +24,10 @@ final class ReleaseLog {
   final Queue<Restart> restarts = new ConcurrentLinkedQueue<>();
   final Queue<Long> failedAt = new ConcurrentLinkedQueue<>();
   final Map<String, Long> haltSeenAt = new ConcurrentHashMap<>();
+
+  /** Per host, when the latest question that was not answered "halted" was asked. */
+  final Map<String, Long> lastNotHaltedAsk = new ConcurrentHashMap<>();
+
   final Map<String, Long> doneAt = new ConcurrentHashMap<>();
   final Set<String> lost = ConcurrentHashMap.newKeySet();
   final Queue<String> crashes = new ConcurrentLinkedQueue<>();
@@ -34,6 +38,7 @@ final class ReleaseLog {
   final Map<String, Long> acting = new ConcurrentHashMap<>();
 
   void admitted(String host, long askedAt) {
+    notHalted(host, askedAt);
     installed.add(host);
     admissions.add(new Admission(host, askedAt, System.nanoTime()));
   }
@@ -41,6 +46,11 @@ final class ReleaseLog {
   void restarted(String host, long epoch, long confirmAskedAt) {
     restarts.add(new Restart(host, epoch, confirmAskedAt));
     acting.put(host, epoch);
+  }
+
+  /** A question asked at {@code askedAt} was answered "wait" or "admitted". */
+  void notHalted(String host, long askedAt) {
+    lastNotHaltedAsk.merge(host, askedAt, Math::max);
   }
 
   void haltSeen(String host) {

@@ -113,7 +113,10 @@ final class SimHost {
         r.log().admitted(name, askedAt);
         later(holds, g, pace.installMs(), () -> restart(g));
       }
-      case WAITING -> later(asks, g, pace.pollMs(), () -> waitTick(g));
+      case WAITING -> {
+        r.log().notHalted(name, askedAt);
+        later(asks, g, pace.pollMs(), () -> waitTick(g));
+      }
       case HALTED -> r.log().haltSeen(name);
     }
   }
@@ -131,6 +134,7 @@ final class SimHost {
       r.log().haltSeen(name);
       return;
     }
+    r.log().notHalted(name, askedAt);
     later(asks, g, pace.pollMs(), () -> waitTick(g));
   }
 

@@ -306,6 +306,16 @@ class RolloutSandboxIT {
             assertServes(m, GOOD);
             assertThat(everUnpacked(m, CRASHES)).as(name + " unpacked " + CRASHES).isFalse();
           }
+          // As an operator reads it: converge --now's own lines say why nothing moved.
+          ExecResult text = host("host-c").agent().converge();
+          assertThat(text.exitCode()).as(text.toString()).isIn(0, 2);
+          assertThat(text.stdout().lines())
+              .as(text.stdout())
+              .anyMatch(
+                  l ->
+                      l.startsWith("unchanged ")
+                          && l.contains(" package:warehouse: " + GOOD + " (")
+                          && l.contains(CRASHES + " not installed: rollout halted: 1 failure(s)"));
           assertThat(everUnpacked(host("host-a"), CRASHES)).isTrue();
           assertThat(rollout(CRASHES).hosts())
               .extracting(RolloutView.HostView::host)
