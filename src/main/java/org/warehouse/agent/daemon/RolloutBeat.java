@@ -12,6 +12,7 @@ import org.warehouse.agent.converge.RunListener;
 import org.warehouse.agent.rollout.RolloutGate;
 import org.warehouse.agent.rollout.RolloutRegistry;
 import org.warehouse.agent.rollout.RolloutTicker;
+import org.warehouse.agent.service.HealthChecker;
 
 /**
  * The daemon's side of a fleet rollout: every rollout.poll it lets the {@link RolloutTicker} renew,
@@ -20,6 +21,7 @@ import org.warehouse.agent.rollout.RolloutTicker;
  */
 final class RolloutBeat implements Runnable {
   private static final Logger LOG = Logger.getLogger("daemon");
+  private static final HealthChecker HEALTH = new HealthChecker();
 
   private final Supplier<Settings> settings;
   private final RunCoordinator runs;
@@ -55,7 +57,7 @@ final class RolloutBeat implements Runnable {
     next = now.plus(s.rollout().get().poll());
     try {
       RolloutGate gate = RolloutRegistry.gate(s, env);
-      RolloutTicker ticker = new RolloutTicker(gate);
+      RolloutTicker ticker = new RolloutTicker(gate, ServicesHealthProbe.of(s.services(), HEALTH));
       if (gate != adopted) {
         ticker.adopt();
         adopted = gate;

@@ -189,6 +189,21 @@ public final class RolloutGate implements TransactionGate, RunListener {
     return Optional.empty();
   }
 
+  /**
+   * The host turned unhealthy after its healthy report, before min_healthy_time was up: the
+   * release's failure, counted as a rollback's is; the slot is freed once the count is in.
+   */
+  synchronized void unhealthyBeforeRelease(Slot s, String why) throws RolloutException {
+    if (slot == null || !slot.equals(s)) {
+      return;
+    }
+    String reason = "unhealthy before min_healthy_time was up: " + why;
+    LOG.warning(s + ": " + reason);
+    leases.reportFailure(s, reason);
+    slot = null;
+    healthyReported = false;
+  }
+
   /** The slot this host holds, if any. */
   public synchronized Optional<Slot> slot() {
     return Optional.ofNullable(slot);

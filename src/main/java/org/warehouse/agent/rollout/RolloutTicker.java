@@ -5,17 +5,25 @@ import java.util.logging.Logger;
 
 /**
  * The rollout's heartbeat between runs, every {@code poll}: renews the slot held, releases it once
- * the host has been healthy for min_healthy_time, asks again for a version this host waits for, and
- * after a restart takes back a slot this host still holds. Never throws: the database being away
- * shows in {@link RolloutHealth} and the gate stays closed.
+ * the host has been healthy for min_healthy_time (its {@link HealthProbe} answering healthy on
+ * every beat until then; unhealthy counts the release's failure), asks again for a version this
+ * host waits for, and after a restart takes back a slot this host still holds. Never throws: the
+ * database being away shows in {@link RolloutHealth} and the gate stays closed.
  */
 public final class RolloutTicker {
   private static final Logger LOG = Logger.getLogger(RolloutTicker.class.getName());
 
   private final RolloutGate gate;
+  private final HealthProbe probe;
 
   public RolloutTicker(RolloutGate gate) {
+    this(gate, HealthProbe.NONE);
+  }
+
+  /** A ticker that looks at {@code probe} on each beat between the healthy report and the end. */
+  public RolloutTicker(RolloutGate gate, HealthProbe probe) {
     this.gate = gate;
+    this.probe = probe;
   }
 
   /**
@@ -49,6 +57,11 @@ public final class RolloutTicker {
     if (held.isPresent()) {
       Slot s = held.get();
       if (gate.healthyReported()) {
+        Optional<String> wrong = probe.unhealthy();
+        if (wrong.isPresent()) {
+          gate.unhealthyBeforeRelease(s, wrong.get());
+          return false;
+        }
         LeaseStore.Completion c = gate.leases().complete(s);
         if (c == LeaseStore.Completion.DONE) {
           LOG.info("healthy for min_healthy_time: released " + s);

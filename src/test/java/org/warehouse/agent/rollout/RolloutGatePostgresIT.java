@@ -97,6 +97,60 @@ class RolloutGatePostgresIT {
   }
 
   @Test
+  void aHostUnhealthyBeforeMinHealthyTimeIsUpCountsAFailureAndFreesItsSlot() throws Exception {
+    RolloutGate a = gate("a", Rollouts.rules(1, 1, 2, Duration.ofMinutes(5), Duration.ZERO));
+    a.admit("warehouse", V);
+    a.confirm();
+    a.runFinished(run(RunResult.CHANGED, ResourceStatus.CHANGED, V, ""));
+    assertThat(a.healthyReported()).isTrue();
+
+    // min_healthy_time is up (zero), but the look at the host finds it unhealthy: not released.
+    HealthProbe down = () -> Optional.of("warehouse-web.service: HTTP 500 from http://x/_health/");
+    assertThat(new RolloutTicker(a, down).tick(false)).isFalse();
+
+    assertThat(a.slot()).isEmpty();
+    RolloutView v = admin().status("web").get(0);
+    assertThat(v.count(HostState.DONE)).isZero();
+    assertThat(v.count(HostState.FAILED)).isEqualTo(1);
+    assertThat(v.failures()).isEqualTo(1);
+    assertThat(v.state()).isEqualTo(RolloutState.CANARY);
+    assertThat(v.events())
+        .extracting(RolloutView.EventView::detail)
+        .anyMatch(
+            d ->
+                d.equals(
+                    "unhealthy before min_healthy_time was up: warehouse-web.service: HTTP 500"
+                        + " from http://x/_health/"));
+    // The second such host reaches halt_after_failures: halted with the host's words.
+    RolloutGate b = gate("b", Rollouts.rules(1, 1, 2, Duration.ofMinutes(5), Duration.ZERO));
+    assertThat(b.admit("warehouse", V).admitted()).isTrue();
+    b.confirm();
+    b.runFinished(run(RunResult.CHANGED, ResourceStatus.CHANGED, V, ""));
+    new RolloutTicker(b, down).tick(false);
+    RolloutView halted = admin().status("web").get(0);
+    assertThat(halted.state()).isEqualTo(RolloutState.HALTED);
+    assertThat(halted.haltedReason()).contains("b: unhealthy before min_healthy_time was up");
+  }
+
+  @Test
+  void aHealthyLookReleasesTheSlot() throws Exception {
+    RolloutGate a = gate("a", Rollouts.rules(1, 1, 1, Duration.ofMinutes(5), Duration.ZERO));
+    a.admit("warehouse", V);
+    a.confirm();
+    a.runFinished(run(RunResult.CHANGED, ResourceStatus.CHANGED, V, ""));
+    List<String> looked = new ArrayList<>();
+    HealthProbe up =
+        () -> {
+          looked.add("look");
+          return Optional.empty();
+        };
+    assertThat(new RolloutTicker(a, up).tick(false)).isFalse();
+    assertThat(looked).hasSize(1);
+    assertThat(a.slot()).isEmpty();
+    assertThat(admin().status("web").get(0).count(HostState.DONE)).isEqualTo(1);
+  }
+
+  @Test
   void aFailedTransactionIsReportedAndHaltsTheRollout() throws Exception {
     RolloutGate a = gate("a", Rollouts.rules(1, 1, 1, Duration.ofMinutes(5), Duration.ZERO));
     a.admit("warehouse", V);

@@ -33,8 +33,9 @@ import org.warehouse.agent.state.Json;
  * others one at a time, each only after the previous one was healthy for min_healthy_time; a
  * release that crashes at start is rolled back on the canary and halted, and the others never
  * install it; with the database stopped nothing installs and nothing changes, and the next converge
- * after it returns proceeds. The rollout's rows (what {@code agent rollout status} prints) are
- * checked after each step.
+ * after it returns proceeds; a canary whose service stops answering before min_healthy_time is up
+ * halts the rollout. The rollout's rows (what {@code agent rollout status} prints) are checked
+ * after each step.
  */
 @ExtendWith(SandboxSupport.class)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
@@ -43,6 +44,7 @@ class RolloutSandboxIT {
   private static final String GOOD = "18.09.02";
   private static final String CRASHES = "18.09.03";
   private static final String LATER = "18.09.04";
+  private static final String FLAKY = "18.09.05";
   private static final Duration MIN_HEALTHY = Duration.ofSeconds(3);
   private static final String RULES =
       "  canary: [host-a]\n  max_parallel: 1\n  halt_after_failures: 1\n  lease_ttl: 20s\n"
@@ -163,6 +165,14 @@ class RolloutSandboxIT {
         .readFile("/var/log/dpkg.log")
         .lines()
         .anyMatch(l -> l.contains(" warehouse:all ") && l.contains(version));
+  }
+
+  private static long reloads(Member m) {
+    return m.sandbox()
+        .journal(RolloutFleet.UNIT)
+        .lines()
+        .filter(l -> l.contains("SIGHUP: reloaded"))
+        .count();
   }
 
   /** Runs {@code body}; a failure carries each daemon's journal. */
@@ -384,6 +394,61 @@ class RolloutSandboxIT {
           assertThat(v.hosts().get(0).canary()).isTrue();
           assertServes(c, LATER);
           assertThat(b.agent().installedVersion()).isEqualTo(GOOD);
+        });
+  }
+
+  @Test
+  @Order(4)
+  void aCanaryThatTurnsUnhealthyBeforeMinHealthyTimeIsUpHaltsTheRollout() throws Exception {
+    withJournals(
+        () -> {
+          Member a = host("host-a");
+          Member b = host("host-b");
+          // A long min_healthy_time for this rollout (the canary creates it with its rules).
+          a.agent()
+              .configure(
+                  fleet.agentYml(a, RULES.replace("min_healthy_time: 3s", "min_healthy_time: 2m")),
+                  Map.of());
+          long reloads = reloads(a);
+          a.sandbox().checkOutput("systemctl", "reload", RolloutFleet.UNIT);
+          Await.until(
+              "host-a's daemon reloaded", Duration.ofSeconds(30), () -> reloads(a) > reloads);
+          publish(repositoryOwner().buildWarehouse(FLAKY));
+
+          ExecResult canary = a.agent().converge();
+          assertThat(canary.exitCode()).as(canary.toString()).isEqualTo(2);
+          assertThat(canary.stdout()).contains("package:warehouse: " + LATER + " -> " + FLAKY);
+          ExecResult waits = converge(b);
+          assertThat(packageReport(waits.stdout()).get("detail").asText())
+              .contains(FLAKY + " waiting for the rollout: all 1 slots held (max_parallel)");
+          // It passed its restart's health check; now it stops answering.
+          a.sandbox().checkOutput("systemctl", "stop", "warehouse-web");
+
+          Await.until(
+              "the rollout of " + FLAKY + " halted by host-a's beat",
+              Duration.ofSeconds(30),
+              () -> fleet.rollout(FLAKY).orElseThrow().state() == RolloutState.HALTED);
+          RolloutView v = rollout(FLAKY);
+          assertThat(v.haltedReason())
+              .contains("host-a: unhealthy before min_healthy_time was up: warehouse-web.service: ")
+              .contains(" from " + a.host().healthUrl());
+          assertThat(state(v, "host-a")).isEqualTo(HostState.FAILED);
+          assertThat(v.events())
+              .extracting(RolloutView.EventView::kind)
+              .containsSubsequence("created", "granted", "healthy", "failed", "halted");
+          assertThat(v.events()).noneMatch(e -> e.kind().equals("done"));
+
+          ExecResult refused = converge(b);
+          assertThat(packageReport(refused.stdout()).get("detail").asText())
+              .contains(FLAKY + " not installed: rollout halted: 1 failure(s)");
+          for (Member m : List.of(b, host("host-c"))) {
+            assertThat(everUnpacked(m, FLAKY)).as(m.name() + " unpacked " + FLAKY).isFalse();
+          }
+          // The canary keeps the version it passed its restart's checks with; its next converge
+          // starts the stopped service again.
+          ExecResult repaired = a.agent().converge();
+          assertThat(repaired.exitCode()).as(repaired.toString()).isEqualTo(2);
+          assertServes(a, FLAKY);
         });
   }
 }
