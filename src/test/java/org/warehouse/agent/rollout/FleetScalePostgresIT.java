@@ -6,6 +6,8 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.BooleanSupplier;
+import java.util.function.IntSupplier;
+import java.util.function.Supplier;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 import org.junit.jupiter.api.AfterAll;
@@ -29,7 +31,9 @@ class FleetScalePostgresIT {
   static final String SCHEMA = "scale";
   static final String GROUP = "web";
   static final long POLL = 1000;
-  static final long TTL = 5000;
+  // Long enough that a holder's renewal delayed by a machine at load 40 does not expire it: the
+  // good release must see no failure but the two the test makes.
+  static final long TTL = 10_000;
   static final long HEALTHY = 200;
   private static final Duration MINUTE = Duration.ofMinutes(1);
   private static final Logger QUIET = Logger.getLogger("org.warehouse.agent");
@@ -168,7 +172,6 @@ class FleetScalePostgresIT {
         long loadNanos = System.nanoTime() - t;
         report(db.commits() - commits, log.asks.get() - asks, loadNanos);
         String row = db.row("2.0", "p0001");
-        int failures = db.failures("2.0");
         paused.signal("CONT");
         // Its beat runs first and finds the lease gone; then the install ends.
         Thread.sleep(POLL + POLL / 2);
@@ -178,10 +181,16 @@ class FleetScalePostgresIT {
             .isEqualTo("late healthy=false complete=LOST failure=false renew=false");
         assertThat(paused.exited(MINUTE)).isTrue();
         assertThat(db.row("2.0", "p0001")).isEqualTo(row).contains("epoch " + pausedEpoch);
-        assertThat(db.failures("2.0")).isEqualTo(failures);
+        // No late report of its own (a failure would be one): nothing after its expiry.
         assertThat(db.eventsAfterExpiry("2.0", "p0001")).isZero();
       }
-      waitUntil("2.0 on every host", () -> log.doneAt.size() == SIZE, Duration.ofMinutes(3));
+      // However slowly a loaded machine gets the asks through, hosts must keep finishing.
+      waitWhileProgressing(
+          "2.0 on every host",
+          () -> log.doneAt.size() == SIZE,
+          () -> log.doneAt.size(),
+          MINUTE,
+          () -> db.state("2.0") + ", " + db.failures("2.0") + " failure(s), lost " + log.lost);
       sampler.close();
       System.out.printf(
           "good release: %d samples, at most %d live slots, %d hosts acting at once%n",
@@ -262,6 +271,29 @@ class FleetScalePostgresIT {
 
   static long ms(long nanos) {
     return nanos / 1_000_000;
+  }
+
+  /** Waits for {@code done} while {@code progress} keeps growing; fails after {@code stall}. */
+  static void waitWhileProgressing(
+      String what,
+      BooleanSupplier done,
+      IntSupplier progress,
+      Duration stall,
+      Supplier<String> state)
+      throws InterruptedException {
+    int last = progress.getAsInt();
+    long since = System.nanoTime();
+    while (!done.getAsBoolean()) {
+      int now = progress.getAsInt();
+      if (now != last) {
+        last = now;
+        since = System.nanoTime();
+      } else if (System.nanoTime() - since > stall.toNanos()) {
+        throw new AssertionError(
+            "no progress for " + stall + " at " + now + ": " + what + " (" + state.get() + ")");
+      }
+      Thread.sleep(50);
+    }
   }
 
   static void waitUntil(String what, BooleanSupplier done, Duration timeout)
