@@ -96,13 +96,20 @@ class RolloutGatePostgresIT {
     assertThat(v.count(HostState.INSTALLING)).isEqualTo(1);
   }
 
+  /** {@code host} admitted to V, upgraded, and reported healthy (min_healthy_time zero). */
+  private RolloutGate upgradedAndHealthy(String host, int haltAfter) throws Exception {
+    RolloutGate g =
+        gate(host, Rollouts.rules(1, 1, haltAfter, Duration.ofMinutes(5), Duration.ZERO));
+    assertThat(g.admit("warehouse", V).admitted()).isTrue();
+    g.confirm();
+    g.runFinished(run(RunResult.CHANGED, ResourceStatus.CHANGED, V, ""));
+    assertThat(g.healthyReported()).isTrue();
+    return g;
+  }
+
   @Test
   void aHostUnhealthyBeforeMinHealthyTimeIsUpCountsAFailureAndFreesItsSlot() throws Exception {
-    RolloutGate a = gate("a", Rollouts.rules(1, 1, 2, Duration.ofMinutes(5), Duration.ZERO));
-    a.admit("warehouse", V);
-    a.confirm();
-    a.runFinished(run(RunResult.CHANGED, ResourceStatus.CHANGED, V, ""));
-    assertThat(a.healthyReported()).isTrue();
+    RolloutGate a = upgradedAndHealthy("a", 2);
 
     // min_healthy_time is up (zero), but the look at the host finds it unhealthy: not released.
     HealthProbe down = () -> Optional.of("warehouse-web.service: HTTP 500 from http://x/_health/");
@@ -122,10 +129,7 @@ class RolloutGatePostgresIT {
                     "unhealthy before min_healthy_time was up: warehouse-web.service: HTTP 500"
                         + " from http://x/_health/"));
     // The second such host reaches halt_after_failures: halted with the host's words.
-    RolloutGate b = gate("b", Rollouts.rules(1, 1, 2, Duration.ofMinutes(5), Duration.ZERO));
-    assertThat(b.admit("warehouse", V).admitted()).isTrue();
-    b.confirm();
-    b.runFinished(run(RunResult.CHANGED, ResourceStatus.CHANGED, V, ""));
+    RolloutGate b = upgradedAndHealthy("b", 2);
     new RolloutTicker(b, down).tick(false);
     RolloutView halted = admin().status("web").get(0);
     assertThat(halted.state()).isEqualTo(RolloutState.HALTED);
@@ -134,10 +138,7 @@ class RolloutGatePostgresIT {
 
   @Test
   void aHealthyLookReleasesTheSlot() throws Exception {
-    RolloutGate a = gate("a", Rollouts.rules(1, 1, 1, Duration.ofMinutes(5), Duration.ZERO));
-    a.admit("warehouse", V);
-    a.confirm();
-    a.runFinished(run(RunResult.CHANGED, ResourceStatus.CHANGED, V, ""));
+    RolloutGate a = upgradedAndHealthy("a", 1);
     List<String> looked = new ArrayList<>();
     HealthProbe up =
         () -> {
