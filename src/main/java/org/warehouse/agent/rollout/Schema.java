@@ -11,11 +11,12 @@ import org.flywaydb.core.api.FlywayException;
 import org.flywaydb.core.api.output.MigrateResult;
 
 /**
- * Creates and migrates the rollout tables with Flyway, from db/rollout in the agent's jar. Many
- * agents starting at once are safe, directly or behind a transaction-pooling pgbouncer: Flyway
- * serializes migrations with a PostgreSQL advisory lock taken inside a transaction
- * (pg_try_advisory_xact_lock), and an agent that finds it taken waits here, holding no connection,
- * and tries again; every migration after the first finds nothing to do.
+ * Creates and migrates the rollout tables with Flyway, from db/rollout in the agent's jar, when
+ * they are not at the newest migration yet. Many agents starting at once are safe, directly or
+ * behind a transaction-pooling pgbouncer: Flyway serializes migrations with a PostgreSQL advisory
+ * lock taken inside a transaction (pg_try_advisory_xact_lock), and an agent that finds it taken
+ * waits here, holding no connection, and tries again; every migration after the first finds nothing
+ * to do.
  */
 public final class Schema {
   // Flyway would retry the lock itself, once a second inside the open transaction: behind a
@@ -75,8 +76,11 @@ public final class Schema {
                 .migrate();
         return r.migrationsExecuted;
       } catch (FlywayException e) {
-        if (!lockTaken(e) || System.nanoTime() - deadline > 0) {
-          throw failed(db, e);
+        if (!lockTaken(e)) {
+          throw failed(db, e.getMessage().lines().findFirst().orElse(""), e);
+        }
+        if (System.nanoTime() - deadline > 0) {
+          throw failed(db, "its migration lock stayed taken for " + LOCK_WAIT.toSeconds() + "s", e);
         }
       }
       try {
@@ -99,14 +103,14 @@ public final class Schema {
     return false;
   }
 
-  private static RolloutException failed(PgConnections db, FlywayException e) {
+  private static RolloutException failed(PgConnections db, String why, FlywayException e) {
     return new RolloutException(
         "rollout database "
             + db.url()
             + ": cannot create or migrate schema "
             + db.schema()
             + ": "
-            + e.getMessage().lines().findFirst().orElse(""),
+            + why,
         e);
   }
 }
