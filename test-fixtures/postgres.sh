@@ -12,8 +12,9 @@
 #                                 a pgbouncer (Debian's, /usr/sbin/pgbouncer) in front of DIR's
 #                                 server on a free 127.0.0.1 port: pool_mode transaction, N (default
 #                                 2) server connections for the agent role, which logs in with its
-#                                 own password (scram-sha-256); stopped with the server by stop,
-#                                 reap and the watchdog
+#                                 own password (scram-sha-256); stopped by PID with the server by
+#                                 stop, reap and the watchdog (stop --keep leaves it running, as a
+#                                 pooler stays up while its server restarts)
 #   postgres.sh list              every instance: DIR PORT POSTMASTER-PID(or -) OWNER alive|gone
 #   postgres.sh reap              stops and removes every instance whose owner is gone
 #
