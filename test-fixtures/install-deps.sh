@@ -13,9 +13,11 @@
 #   postgresql-15   the rollout tests' throw-away servers (test-fixtures/postgres.sh runs
 #               /usr/lib/postgresql/15/bin; psql comes with its dependency postgresql-client-15).
 #               The host gets no cluster of its own: see below.
+#   pgbouncer   the rollout tests' throw-away pooler in front of those servers (postgres.sh
+#               bouncer). The host's own pgbouncer service is neither started nor enabled: below.
 set -eu
 
-packages="apt-utils curl dpkg gpg gpg-agent gpgconf libfaketime lintian mount postgresql-15 python3 python3-yaml systemd util-linux"
+packages="apt-utils curl dpkg gpg gpg-agent gpgconf libfaketime lintian mount pgbouncer postgresql-15 python3 python3-yaml systemd util-linux"
 
 missing=""
 for p in $packages; do
@@ -46,9 +48,31 @@ if [ -n "$missing" ]; then
       export UCF_FORCE_CONFFOLD=1
       ;;
   esac
+  # No maintainer script may start a daemon on this host: invoke-rc.d and deb-systemd-invoke ask
+  # /usr/sbin/policy-rc.d first, and 101 means "action forbidden" (Debian's policy-rc.d
+  # interface). pgbouncer's postinst would otherwise run /etc/init.d/pgbouncer start (or start
+  # pgbouncer.service where systemd is PID 1) on its default config. A policy-rc.d already there
+  # (a container's, an administrator's) is kept; ours is removed when this script ends.
+  policy=/usr/sbin/policy-rc.d
+  if [ ! -e "$policy" ]; then
+    trap 'rm -f "$policy"' EXIT
+    trap 'exit 130' INT TERM HUP
+    printf '#!/bin/sh\n# install-deps.sh: no service starts while it installs packages\nexit 101\n' >"$policy"
+    chmod 0755 "$policy"
+  fi
   apt-get update -qq
   # shellcheck disable=SC2086 # word splitting of the package list is intended
   apt-get install -y -qq --no-install-recommends $missing
+  case " $missing " in
+    *" pgbouncer "*)
+      # Its postinst also enables the service for the next boot (multi-user.target.wants through
+      # deb-systemd-helper, rc.d links through update-rc.d), and a sandbox boots this host's
+      # systemd. systemctl disable removes both (it runs update-rc.d disable too, and works
+      # without systemd as PID 1); a disabled service stays disabled across upgrades. The tests
+      # run their own pgbouncer.
+      systemctl disable --quiet pgbouncer.service
+      ;;
+  esac
 fi
 
 # What no package provides: report it rather than fail later with an obscure mount error.

@@ -8,12 +8,20 @@
 #   postgres.sh stop [--keep] DIR stops DIR's postmaster by PID (fast shutdown, then SIGQUIT,
 #                                 then SIGKILL) and removes DIR, unless --keep; idempotent
 #   postgres.sh psql DIR [ARG]... psql as the superuser over DIR's socket (database warehouse_agent)
+#   postgres.sh bouncer [--pool-size N] DIR
+#                                 a pgbouncer (Debian's, /usr/sbin/pgbouncer) in front of DIR's
+#                                 server on a free 127.0.0.1 port: pool_mode transaction, N (default
+#                                 2) server connections for the agent role, which logs in with its
+#                                 own password (scram-sha-256); stopped by PID with the server by
+#                                 stop, reap and the watchdog (stop --keep leaves it running, as a
+#                                 pooler stays up while its server restarts)
 #   postgres.sh list              every instance: DIR PORT POSTMASTER-PID(or -) OWNER alive|gone
 #   postgres.sh reap              stops and removes every instance whose owner is gone
 #
 # start prints KEY=VALUE lines, PG_DIR first (as soon as it exists, so a caller that gives up can
 # still stop it): PG_DIR PG_HOST PG_PORT PG_PID (the postmaster) PG_DATABASE PG_USER PG_PASSWORD
-# PG_SUPERUSER PG_SUPERUSER_PASSWORD PG_JDBC_URL PG_LOG. Values never contain spaces.
+# PG_SUPERUSER PG_SUPERUSER_PASSWORD PG_JDBC_URL PG_LOG. Values never contain spaces. bouncer
+# prints BOUNCER_HOST BOUNCER_PORT BOUNCER_PID BOUNCER_POOL_SIZE BOUNCER_JDBC_URL BOUNCER_LOG.
 #
 # The server runs as the `postgres` user when this runs as root (PostgreSQL refuses root), else as
 # the caller. The database warehouse_agent is owned by the role agent (LOGIN, no other privilege).
@@ -28,11 +36,12 @@
 # starts a watchdog (`postgres.sh watch DIR`, own session) that stops and removes the instance
 # within a second or two of the owner's death, SIGKILL included. `start` also reaps first. To find
 # any by hand:  test-fixtures/postgres.sh list   (or: ls -d /tmp/warehouse-pg.*; each
-# DIR/data/postmaster.pid's first line is the postmaster's PID), and remove them with
-# test-fixtures/postgres.sh reap, or stop DIR.
+# DIR/data/postmaster.pid's first line is the postmaster's PID; DIR/bouncer/pgbouncer.pid the
+# pgbouncer's), and remove them with test-fixtures/postgres.sh reap, or stop DIR.
 set -euo pipefail
 
 bindir=${PG_BINDIR:-/usr/lib/postgresql/15/bin}
+bouncer_bin=${PGBOUNCER:-/usr/sbin/pgbouncer}
 base=/tmp
 database=warehouse_agent user=agent superuser=postgres
 self=$(readlink -f "$0")
@@ -121,8 +130,31 @@ stop_server() {
   await_gone "$pid" 50 || die "postmaster $pid in $dir survived SIGKILL"
 }
 
+# The pgbouncer's PID if one runs for DIR (checked against its command line, like the postmaster).
+bouncer_pid() {
+  local pid
+  pid=$(head -n 1 "$1/bouncer/pgbouncer.pid" 2>/dev/null) || return 0
+  [[ "$pid" =~ ^[0-9]+$ ]] && alive "$pid" \
+    && tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null | grep -qF -- "$1/bouncer/pgbouncer.ini" \
+    && echo "$pid"
+  return 0
+}
+
+stop_bouncer() {
+  local dir=$1 pid
+  pid=$(bouncer_pid "$dir")
+  [[ -n "$pid" ]] || return 0
+  # SIGTERM: pgbouncer 1.18's immediate shutdown (SIGINT would wait for clients to finish).
+  kill -TERM "$pid" 2>/dev/null || true
+  await_gone "$pid" 100 && return 0
+  kill -KILL "$pid" 2>/dev/null || true
+  await_gone "$pid" 50 || die "pgbouncer $pid in $dir survived SIGKILL"
+}
+
 stop_instance() {
   local dir=$1 keep=$2 watchdog
+  # The pooler first: while it runs it would keep reconnecting to a server that is going away.
+  [[ "$keep" == yes ]] || stop_bouncer "$dir"
   stop_server "$dir"
   [[ "$keep" == yes ]] && return 0
   watchdog=$(cat "$dir/watchdog.pid" 2>/dev/null || true)
@@ -159,6 +191,11 @@ free_port() {
     grep -qx "$(printf %04X "$port")" <<<"$listening" || { echo "$port"; return 0; }
   done
   die "no free port found in 20000-32767"
+}
+
+listening() {
+  awk '$4 == "0A" { split($2, a, ":"); print a[2] }' /proc/net/tcp \
+    | grep -qx "$(printf %04X "$1")"
 }
 
 # Starts DIR's server on PORT; fails (exit 1) if the port is taken, other errors die showing the
@@ -269,6 +306,73 @@ start_again() {
   print_instance "$dir"
 }
 
+# Writes DIR/bouncer/{pgbouncer.ini,userlist.txt} and starts pgbouncer on a free port. The
+# userlist holds the agent role's SCRAM secret as the server stores it (pg_authid), not its
+# password: pgbouncer checks the client's SCRAM proof with it and logs in to the server with the
+# same proof, as an operator's pgbouncer would.
+start_bouncer() {
+  local dir=$1 pool_size=$2 bdir=$1/bouncer port secret attempt pid
+  [[ -x "$bouncer_bin" ]] || {
+    echo "postgres.sh: pgbouncer is not installed ($bouncer_bin is missing):" \
+      "run test-fixtures/install-deps.sh as root" >&2
+    exit 69
+  }
+  is_instance "$dir" || die "not an instance of postgres.sh: $dir"
+  [[ -n "$(postmaster_pid "$dir")" ]] || die "no postmaster runs in $dir"
+  [[ -z "$(bouncer_pid "$dir")" ]] || die "a pgbouncer already runs for $dir"
+  secret=$(psql_in "$dir" -d postgres -At -c "SELECT rolpassword FROM pg_authid WHERE rolname = '$user'")
+  [[ "$secret" == SCRAM-SHA-256\$* ]] || die "no SCRAM secret for $user in $dir"
+  rm -rf -- "$bdir"
+  mkdir -m 0700 "$bdir"
+  printf '"%s" "%s"\n' "$user" "$secret" >"$bdir/userlist.txt"
+  chmod 0600 "$bdir/userlist.txt"
+  chown -R "$runs_as:" "$bdir"
+  for ((attempt = 0; attempt < 10; attempt++)); do
+    port=$(free_port)
+    {
+      echo "[databases]"
+      echo "$database = host=127.0.0.1 port=$(field "$dir" PORT) dbname=$database"
+      echo "[pgbouncer]"
+      echo "listen_addr = 127.0.0.1"
+      echo "listen_port = $port"
+      # No socket: its default directory is /tmp, shared with everything else.
+      echo "unix_socket_dir ="
+      echo "auth_type = scram-sha-256"
+      echo "auth_file = $bdir/userlist.txt"
+      echo "pool_mode = transaction"
+      echo "default_pool_size = $pool_size"
+      echo "min_pool_size = 0"
+      echo "reserve_pool_size = 0"
+      echo "max_client_conn = 1000"
+      echo "logfile = $bdir/pgbouncer.log"
+      echo "pidfile = $bdir/pgbouncer.pid"
+    } >"$bdir/pgbouncer.ini"
+    chown "$runs_as:" "$bdir/pgbouncer.ini"
+    rm -f "$bdir/pgbouncer.pid"
+    # -d: it forks into the background (own session) and writes its PID to the pidfile.
+    as_server_user "$dir" "$bouncer_bin" -d -q "$bdir/pgbouncer.ini" </dev/null >/dev/null 2>&1 || true
+    for _ in $(seq 100); do
+      pid=$(bouncer_pid "$dir")
+      [[ -n "$pid" ]] && listening "$port" && break
+      sleep 0.1
+    done
+    if [[ -n "$pid" ]] && listening "$port"; then
+      echo "BOUNCER_HOST=127.0.0.1"
+      echo "BOUNCER_PORT=$port"
+      echo "BOUNCER_PID=$pid"
+      echo "BOUNCER_POOL_SIZE=$pool_size"
+      echo "BOUNCER_JDBC_URL=jdbc:postgresql://127.0.0.1:$port/$database"
+      echo "BOUNCER_LOG=$bdir/pgbouncer.log"
+      return 0
+    fi
+    stop_bouncer "$dir"
+    grep -q "Address already in use" "$bdir/pgbouncer.log" 2>/dev/null && continue
+    tail -n 20 "$bdir/pgbouncer.log" >&2 2>/dev/null || true
+    die "pgbouncer for $dir did not start (log: $bdir/pgbouncer.log)"
+  done
+  die "no free port for pgbouncer (10 tried)"
+}
+
 watch() {
   local dir=$1
   echo "$$" >"$dir/watchdog.pid"
@@ -324,6 +428,14 @@ case "$command" in
     dir=$1; shift
     psql_in "$dir" -d "$database" "$@"
     ;;
+  bouncer)
+    pool_size=2
+    [[ "${1:-}" == --pool-size ]] && { pool_size=${2:-}; shift 2; }
+    [[ "$pool_size" =~ ^[1-9][0-9]{0,2}$ ]] || die "bad --pool-size: $pool_size"
+    [[ $# -eq 1 ]] || die "usage: postgres.sh bouncer [--pool-size N] DIR"
+    require_postgres
+    start_bouncer "$1" "$pool_size"
+    ;;
   list)
     for dir in $(instances); do
       pid=$(postmaster_pid "$dir")
@@ -333,5 +445,5 @@ case "$command" in
     ;;
   reap) reap ;;
   watch) is_instance "$1" && watch "$1" ;;
-  *) die "usage: postgres.sh start|stop|psql|list|reap (see its header)" ;;
+  *) die "usage: postgres.sh start|stop|psql|bouncer|list|reap (see its header)" ;;
 esac

@@ -56,7 +56,7 @@ masked=(
   systemd-udev-settle.service systemd-udevd-control.socket systemd-udevd-kernel.socket
   systemd-networkd.service systemd-networkd.socket systemd-networkd-wait-online.service
   systemd-network-generator.service systemd-resolved.service networking.service
-  NetworkManager.service ssh.service ssh.socket cron.service postgresql.service
+  NetworkManager.service ssh.service ssh.socket cron.service postgresql.service pgbouncer.service
   docker.service docker.socket containerd.service systemd-journald-audit.socket
   systemd-pstore.service systemd-firstboot.service modprobe@.service
 )

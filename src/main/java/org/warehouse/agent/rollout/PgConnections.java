@@ -132,13 +132,21 @@ public final class PgConnections implements AutoCloseable {
       if (pw.isPresent()) {
         properties.setProperty("password", pw.get());
       }
-      if (!MIGRATED.contains(url + " " + schema)) {
-        // Once per process, before the first statement: the tables exist at the newest schema.
-        Schema.migrate(this);
-        MIGRATED.add(url + " " + schema);
-      }
       Connection c = DriverManager.getConnection(url, properties);
-      c.setAutoCommit(false);
+      try {
+        c.setAutoCommit(false);
+        if (!MIGRATED.contains(url + " " + schema)) {
+          // Once per process, before the first statement: the tables exist at the newest schema.
+          // Flyway (its lock, two connections of its own) only when they are not there yet.
+          if (!Schema.current(c, schema)) {
+            Schema.migrate(this);
+          }
+          MIGRATED.add(url + " " + schema);
+        }
+      } catch (SQLException | RolloutException | RuntimeException e) {
+        c.close();
+        throw e;
+      }
       connection = c;
     }
     return connection;

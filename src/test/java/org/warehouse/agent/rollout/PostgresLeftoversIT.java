@@ -44,6 +44,23 @@ class PostgresLeftoversIT {
   }
 
   @Test
+  void theOwnersDeathStopsItsPgBouncerToo() throws Exception {
+    startOwnedBySleep();
+    Path dir = Path.of(instance.get("PG_DIR"));
+    Map<String, String> bouncer =
+        PostgresScript.run(List.of("bouncer", dir.toString())).requireSuccess().values();
+    long pid = Long.parseLong(bouncer.get("BOUNCER_PID"));
+    assertThat(gone(pid)).isFalse();
+
+    owner.destroyForcibly().waitFor();
+
+    Await.until(
+        "the watchdog to remove " + dir, Duration.ofSeconds(15), () -> Files.notExists(dir));
+    assertThat(gone(pid)).isTrue();
+    assertThat(processesNaming(dir)).isEmpty();
+  }
+
+  @Test
   void theNextStartReapsAServerWhoseOwnerAndWatchdogAreGone() throws Exception {
     startOwnedBySleep();
     long postmaster = Long.parseLong(instance.get("PG_PID"));

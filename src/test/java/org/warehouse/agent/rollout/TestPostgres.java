@@ -117,20 +117,43 @@ public final class TestPostgres implements AutoCloseable {
     startAgain();
   }
 
+  /**
+   * Starts a pgbouncer in front of this server: transaction pooling, at most {@code poolSize}
+   * server connections for the agent role, which logs in to it with {@link #password()}. {@link
+   * #close()} stops it with the server.
+   */
+  public TestPgBouncer startBouncer(int poolSize) {
+    Map<String, String> started =
+        PostgresScript.run(
+                List.of("bouncer", "--pool-size", Integer.toString(poolSize), directory.toString()))
+            .requireSuccess()
+            .values();
+    return new TestPgBouncer(started, this);
+  }
+
   /** Runs one statement in warehouse_agent as the superuser, over TCP; rows as strings. */
   public List<List<String>> sql(String statement) {
     return sql(database(), statement);
   }
 
-  /** Runs one statement in {@code db} as the superuser (pg_stat_statements is in postgres). */
-  public List<List<String>> sql(String db, String statement) {
+  /** A connection to warehouse_agent as the superuser, directly (never through a pgbouncer). */
+  public Connection superuserConnection() throws SQLException {
+    return superuserConnection(database());
+  }
+
+  private Connection superuserConnection(String db) throws SQLException {
     Properties properties = new Properties();
     properties.setProperty("user", superuser());
     properties.setProperty("password", superuserPassword());
     properties.setProperty("connectTimeout", "10");
     properties.setProperty("socketTimeout", "120");
     String url = "jdbc:postgresql://" + host() + ":" + port() + "/" + db;
-    try (Connection connection = DriverManager.getConnection(url, properties);
+    return DriverManager.getConnection(url, properties);
+  }
+
+  /** Runs one statement in {@code db} as the superuser (pg_stat_statements is in postgres). */
+  public List<List<String>> sql(String db, String statement) {
+    try (Connection connection = superuserConnection(db);
         Statement jdbc = connection.createStatement()) {
       List<List<String>> rows = new ArrayList<>();
       if (jdbc.execute(statement)) {
