@@ -164,7 +164,7 @@ public final class LeaseStore {
 
   private void lockRollout(Connection c, long rolloutId) throws SQLException {
     try (PreparedStatement ps =
-        sql.prepare(c, "SELECT 1 FROM S.rollout WHERE id = ? FOR UPDATE", rolloutId)) {
+        sql.prepare(c, "SELECT 1 FROM S.rollout WHERE id = ? FOR NO KEY UPDATE", rolloutId)) {
       ps.executeQuery().close();
     }
   }

@@ -128,7 +128,7 @@ public final class RolloutAdmin {
 
   private void sweep(Connection c, long id) throws SQLException {
     try (PreparedStatement ps =
-        sql.prepare(c, "SELECT 1 FROM S.rollout WHERE id = ? FOR UPDATE", id)) {
+        sql.prepare(c, "SELECT 1 FROM S.rollout WHERE id = ? FOR NO KEY UPDATE", id)) {
       ps.executeQuery().close();
     }
     failures.sweepExpired(c, id);

@@ -4,6 +4,7 @@ import java.sql.Array;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.Optional;
+import java.util.OptionalLong;
 
 /**
  * Admission to a rollout: a host asks for a slot of (group, package, version); the first to ask
@@ -55,9 +56,12 @@ public final class RolloutStore {
   private Decision admitLocked(Connection c, HostId host, RolloutKey key, RolloutRules rules)
       throws SQLException {
     create(c, key, rules);
-    if (!lock(c, key)) {
+    OptionalLong locked = lock(c, key);
+    if (locked.isEmpty()) {
       // Another host is being admitted this very moment. Queueing behind it is what a thousand
-      // waiters that all saw a free slot would do, each then timing out on the lock: ask again.
+      // waiters that all saw a free slot would do, each then timing out on the lock: ask again,
+      // counted among the waiters meanwhile (status shows every host that asked).
+      waiting(c, rolloutId(c, key), host);
       return new Decision.Waiting("another host is being admitted to this rollout");
     }
     // A statement of its own after the lock: in READ COMMITTED a statement that waited for the
@@ -114,18 +118,39 @@ public final class RolloutStore {
     return new Decision.Granted(slot, again);
   }
 
-  /** Takes the rollout's row lock; false when another transaction holds it. */
-  private boolean lock(Connection c, RolloutKey key) throws SQLException {
+  /**
+   * Takes the rollout's row lock, returning its id; empty when another transaction holds it. NO KEY
+   * UPDATE, as every writer of the row takes it: writers exclude each other, while the rows that
+   * reference the rollout (waiters, events) are still inserted meanwhile, as their foreign key's
+   * KEY SHARE lock conflicts only with FOR UPDATE.
+   */
+  private OptionalLong lock(Connection c, RolloutKey key) throws SQLException {
     try (java.sql.PreparedStatement ps =
             sql.prepare(
                 c,
-                "SELECT 1 FROM S.rollout WHERE grp = ? AND package = ? AND version = ?"
-                    + " FOR UPDATE SKIP LOCKED",
+                "SELECT id FROM S.rollout WHERE grp = ? AND package = ? AND version = ?"
+                    + " FOR NO KEY UPDATE SKIP LOCKED",
                 key.group(),
                 key.pkg(),
                 key.version());
         java.sql.ResultSet rs = ps.executeQuery()) {
-      return rs.next();
+      return rs.next() ? OptionalLong.of(rs.getLong(1)) : OptionalLong.empty();
+    }
+  }
+
+  private long rolloutId(Connection c, RolloutKey key) throws SQLException {
+    try (java.sql.PreparedStatement ps =
+            sql.prepare(
+                c,
+                "SELECT id FROM S.rollout WHERE grp = ? AND package = ? AND version = ?",
+                key.group(),
+                key.pkg(),
+                key.version());
+        java.sql.ResultSet rs = ps.executeQuery()) {
+      if (!rs.next()) {
+        throw new SQLException("rollout " + key + " vanished");
+      }
+      return rs.getLong(1);
     }
   }
 

@@ -43,11 +43,21 @@ class AdmissionRacePostgresIT {
           // taken the second slot.
           other.setAutoCommit(false);
           String r = db.schema() + ".rollout";
-          s.execute("SELECT id FROM " + r + " WHERE version = '2.0' FOR UPDATE");
+          s.execute("SELECT id FROM " + r + " WHERE version = '2.0' FOR NO KEY UPDATE");
           // The third host does not queue behind it (a thousand would): it is told to wait.
           Decision third = new RolloutStore(late).admit(new HostId("third"), KEY, rules);
           assertThat(third).isInstanceOf(Decision.Waiting.class);
           assertThat(third.why()).contains("being admitted");
+          // ...and is counted among the waiters (its row's foreign key does not wait either).
+          try (Statement look = other.createStatement();
+              java.sql.ResultSet w =
+                  look.executeQuery(
+                      "SELECT count(*) FROM "
+                          + db.schema()
+                          + ".rollout_waiter WHERE host = 'third'")) {
+            assertThat(w.next()).isTrue();
+            assertThat(w.getInt(1)).isEqualTo(1);
+          }
           // It takes the second slot and commits.
           s.execute(
               "INSERT INTO "
