@@ -167,6 +167,14 @@ class RolloutSandboxIT {
         .anyMatch(l -> l.contains(" warehouse:all ") && l.contains(version));
   }
 
+  /** {@code agent rollout status} as an operator runs it on {@code m}: lines, spaces collapsed. */
+  private static List<String> statusLines(Member m) {
+    ExecResult r = m.agent().run("rollout", "status");
+    assertThat(r.exitCode()).as(r.toString()).isZero();
+    System.out.println(r.stdout());
+    return r.stdout().lines().map(l -> l.strip().replaceAll("\\s+", " ")).toList();
+  }
+
   private static long reloads(Member m) {
     return m.sandbox()
         .journal(RolloutFleet.UNIT)
@@ -218,6 +226,15 @@ class RolloutSandboxIT {
           assertThat(waiting.state()).isEqualTo(RolloutState.CANARY);
           assertThat(waiting.hosts()).isEmpty();
           assertThat(waiting.waiting()).containsExactlyInAnyOrder("host-b", "host-c");
+          assertThat(statusLines(host("host-c")))
+              .contains(
+                  "warehouse "
+                      + GOOD
+                      + " CANARY: canaries first, the rest wait until they have been healthy long"
+                      + " enough",
+                  "canaries host-a not yet asked",
+                  "in flight none")
+              .anyMatch(l -> l.matches("waiting host-[bc], host-[bc]"));
 
           // The canary upgrades; nobody else may start until it has been healthy long enough.
           ExecResult canary = host("host-a").agent().converge();
@@ -241,6 +258,17 @@ class RolloutSandboxIT {
               () -> fleet.rollout(GOOD).orElseThrow().count(HostState.DONE) == 3);
           RolloutView done = rollout(GOOD);
           assertThat(done.state()).isEqualTo(RolloutState.ROLLING);
+          assertThat(statusLines(host("host-b")))
+              .contains(
+                  "warehouse " + GOOD + " ROLLING: every host may be admitted, 1 at a time",
+                  "in flight none",
+                  "waiting none")
+              .anyMatch(
+                  l ->
+                      l.startsWith("done ")
+                          && l.contains("host-a")
+                          && l.contains("host-b")
+                          && l.contains("host-c"));
           assertThat(done.failures()).isZero();
           for (Member m : fleet.members()) {
             assertServes(m, GOOD);
@@ -316,6 +344,18 @@ class RolloutSandboxIT {
             assertServes(m, GOOD);
             assertThat(everUnpacked(m, CRASHES)).as(name + " unpacked " + CRASHES).isFalse();
           }
+          assertThat(statusLines(host("host-b")))
+              .contains(
+                  "resume agent rollout resume "
+                      + CRASHES
+                      + " (failures reset), or publish a newer version")
+              .anyMatch(
+                  l ->
+                      l.startsWith(
+                          "warehouse "
+                              + CRASHES
+                              + " HALTED: 1 failure(s), the limit is 1; last:"
+                              + " host-a: "));
           // As an operator reads it: converge --now's own lines say why nothing moved.
           ExecResult text = host("host-c").agent().converge();
           assertThat(text.exitCode()).as(text.toString()).isIn(0, 2);
@@ -437,6 +477,11 @@ class RolloutSandboxIT {
               .extracting(RolloutView.EventView::kind)
               .containsSubsequence("created", "granted", "healthy", "failed", "halted");
           assertThat(v.events()).noneMatch(e -> e.kind().equals("done"));
+          assertThat(statusLines(b))
+              .anyMatch(
+                  l ->
+                      l.startsWith("warehouse " + FLAKY + " HALTED: ")
+                          && l.contains("host-a: unhealthy before min_healthy_time was up"));
 
           ExecResult refused = converge(b);
           assertThat(packageReport(refused.stdout()).get("detail").asText())
