@@ -9,7 +9,6 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -30,13 +29,10 @@ import org.junit.jupiter.api.io.TempDir;
 import org.warehouse.agent.cli.AgentProcess;
 import org.warehouse.agent.cli.RolloutAgentYml;
 import org.warehouse.agent.config.Settings;
-import org.warehouse.agent.converge.ResourceReport;
 import org.warehouse.agent.converge.ResourceStatus;
 import org.warehouse.agent.converge.RunReport;
 import org.warehouse.agent.converge.RunResult;
-import org.warehouse.agent.converge.Trigger;
 import org.warehouse.agent.resource.ResourceException;
-import org.warehouse.agent.resource.ResourceId;
 import org.warehouse.agent.resource.TransactionGate;
 import org.warehouse.agent.state.JsonTree;
 
@@ -274,26 +270,7 @@ class PgBouncerPostgresIT {
   }
 
   private static RunReport run(String version) {
-    Instant now = Instant.now();
-    return new RunReport(
-        "r",
-        Trigger.SCHEDULED,
-        false,
-        now,
-        now,
-        0,
-        RunResult.CHANGED,
-        List.of(
-            new ResourceReport(
-                ResourceId.ofPackage("warehouse"),
-                ResourceStatus.CHANGED,
-                "18.09.01",
-                version,
-                "",
-                "",
-                1)),
-        List.of(),
-        "");
+    return Rollouts.packageRun(RunResult.CHANGED, ResourceStatus.CHANGED, version, "");
   }
 
   private static void sleep(long ms) {

@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -12,13 +11,10 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.warehouse.agent.config.Settings;
-import org.warehouse.agent.converge.ResourceReport;
 import org.warehouse.agent.converge.ResourceStatus;
 import org.warehouse.agent.converge.RunReport;
 import org.warehouse.agent.converge.RunResult;
-import org.warehouse.agent.converge.Trigger;
 import org.warehouse.agent.resource.ResourceException;
-import org.warehouse.agent.resource.ResourceId;
 import org.warehouse.agent.resource.TransactionGate;
 
 /** The agent's side of a rollout (gate, run reports, ticker) against a real PostgreSQL. */
@@ -55,20 +51,7 @@ class RolloutGatePostgresIT {
 
   private static RunReport run(
       RunResult result, ResourceStatus status, String after, String error) {
-    Instant now = Instant.now();
-    return new RunReport(
-        "r",
-        Trigger.SCHEDULED,
-        false,
-        now,
-        now,
-        0,
-        result,
-        List.of(
-            new ResourceReport(
-                ResourceId.ofPackage("warehouse"), status, "18.09.01", after, "", error, 1)),
-        List.of(),
-        error);
+    return Rollouts.packageRun(result, status, after, error);
   }
 
   @Test
