@@ -125,32 +125,30 @@ public final class RolloutStore {
    * KEY SHARE lock conflicts only with FOR UPDATE.
    */
   private OptionalLong lock(Connection c, RolloutKey key) throws SQLException {
+    return rolloutRow(c, key, " FOR NO KEY UPDATE SKIP LOCKED");
+  }
+
+  private long rolloutId(Connection c, RolloutKey key) throws SQLException {
+    OptionalLong id = rolloutRow(c, key, "");
+    if (id.isEmpty()) {
+      throw new SQLException("rollout " + key + " vanished");
+    }
+    return id.getAsLong();
+  }
+
+  /** The id of {@code key}'s rollout row, read with {@code lockClause}; empty when none is had. */
+  private OptionalLong rolloutRow(Connection c, RolloutKey key, String lockClause)
+      throws SQLException {
     try (java.sql.PreparedStatement ps =
             sql.prepare(
                 c,
                 "SELECT id FROM S.rollout WHERE grp = ? AND package = ? AND version = ?"
-                    + " FOR NO KEY UPDATE SKIP LOCKED",
+                    + lockClause,
                 key.group(),
                 key.pkg(),
                 key.version());
         java.sql.ResultSet rs = ps.executeQuery()) {
       return rs.next() ? OptionalLong.of(rs.getLong(1)) : OptionalLong.empty();
-    }
-  }
-
-  private long rolloutId(Connection c, RolloutKey key) throws SQLException {
-    try (java.sql.PreparedStatement ps =
-            sql.prepare(
-                c,
-                "SELECT id FROM S.rollout WHERE grp = ? AND package = ? AND version = ?",
-                key.group(),
-                key.pkg(),
-                key.version());
-        java.sql.ResultSet rs = ps.executeQuery()) {
-      if (!rs.next()) {
-        throw new SQLException("rollout " + key + " vanished");
-      }
-      return rs.getLong(1);
     }
   }
 
