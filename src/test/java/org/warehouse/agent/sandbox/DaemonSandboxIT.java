@@ -1,6 +1,8 @@
 package org.warehouse.agent.sandbox;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.warehouse.agent.sandbox.DaemonLooks.lastRun;
+import static org.warehouse.agent.sandbox.DaemonLooks.sample;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
@@ -11,7 +13,6 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
@@ -30,7 +31,7 @@ import org.warehouse.agent.state.Json;
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class DaemonSandboxIT {
   private static final String UNIT = DaemonUnit.UNIT;
-  private static final String LAST_RUN = "/var/lib/warehouse-agent/last-run.json";
+  private static final String LAST_RUN = DaemonLooks.LAST_RUN;
   private static final String SECRET = "s3cret-value";
   private static final int PORT = freePort();
 
@@ -65,23 +66,8 @@ class DaemonSandboxIT {
         .strip();
   }
 
-  private static JsonNode lastRun(SandboxHost host) {
-    try {
-      return Json.mapper().readTree(host.sandbox().readFile(LAST_RUN));
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
-  }
-
   private static String metrics(SandboxHost host) {
-    HttpResponse r = host.sandbox().httpGet("http://127.0.0.1:" + PORT + "/metrics");
-    assertThat(r.status()).as(r.body()).isEqualTo(200);
-    return r.body();
-  }
-
-  private static double sample(String scrape, String series) {
-    Matcher m = Pattern.compile("(?m)^" + Pattern.quote(series) + " (\\S+)$").matcher(scrape);
-    return m.find() ? Double.parseDouble(m.group(1)) : Double.NaN;
+    return DaemonLooks.metrics(host, PORT);
   }
 
   /** Runs {@code body}; a failure carries the daemon's journal. */

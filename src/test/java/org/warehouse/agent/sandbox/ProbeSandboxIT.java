@@ -1,6 +1,8 @@
 package org.warehouse.agent.sandbox;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.warehouse.agent.sandbox.DaemonLooks.lastRun;
+import static org.warehouse.agent.sandbox.DaemonLooks.sample;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
@@ -8,8 +10,6 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.warehouse.agent.state.Json;
@@ -22,7 +22,7 @@ import org.warehouse.agent.state.Json;
 @ExtendWith(SandboxSupport.class)
 class ProbeSandboxIT {
   private static final String UNIT = DaemonUnit.UNIT;
-  private static final String LAST_RUN = "/var/lib/warehouse-agent/last-run.json";
+  private static final String LAST_RUN = DaemonLooks.LAST_RUN;
   private static final String IN_RELEASE = "/dists/stable/InRelease";
   private static final int PORT = SandboxHost.freeLoopbackPort();
 
@@ -35,23 +35,8 @@ class ProbeSandboxIT {
         + "\n";
   }
 
-  private static JsonNode lastRun(SandboxHost host) {
-    try {
-      return Json.mapper().readTree(host.sandbox().readFile(LAST_RUN));
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
-  }
-
   private static String metrics(SandboxHost host) {
-    HttpResponse r = host.sandbox().httpGet("http://127.0.0.1:" + PORT + "/metrics");
-    assertThat(r.status()).as(r.body()).isEqualTo(200);
-    return r.body();
-  }
-
-  private static double sample(String scrape, String series) {
-    Matcher m = Pattern.compile("(?m)^" + Pattern.quote(series) + " (\\S+)$").matcher(scrape);
-    return m.find() ? Double.parseDouble(m.group(1)) : Double.NaN;
+    return DaemonLooks.metrics(host, PORT);
   }
 
   private static String probes(String result) {
