@@ -32,6 +32,8 @@ final class ReleaseLog {
   final Set<String> lost = ConcurrentHashMap.newKeySet();
   final Queue<String> crashes = new ConcurrentLinkedQueue<>();
   final AtomicLong asks = new AtomicLong();
+  // When each "wait" or "admitted" answer came back: how soon hosts got through after a restart.
+  final Queue<Long> answeredAt = new ConcurrentLinkedQueue<>();
   final AtomicLong refusedRestarts = new AtomicLong();
 
   /** Hosts between a confirmed restart and the start of their release, with the slot's epoch. */
@@ -51,6 +53,7 @@ final class ReleaseLog {
   /** A question asked at {@code askedAt} was answered "wait" or "admitted". */
   void notHalted(String host, long askedAt) {
     lastNotHaltedAsk.merge(host, askedAt, Math::max);
+    answeredAt.add(System.nanoTime());
   }
 
   void haltSeen(String host) {
