@@ -260,22 +260,22 @@ public final class RepositoryServer implements AutoCloseable {
       return;
     }
     if (notModified(requestHeaders, etag, modified)) {
-      exchange.sendResponseHeaders(304, -1);
       log(method, path, 304, 0, requestHeaders);
+      exchange.sendResponseHeaders(304, -1);
       return;
     }
     if (method.equals("HEAD")) {
       response.set("Content-Length", Integer.toString(body.length));
-      exchange.sendResponseHeaders(200, -1);
       log(method, path, 200, 0, requestHeaders);
+      exchange.sendResponseHeaders(200, -1);
       return;
     }
     if (fault == Fault.TRUNCATE && body.length > 1) {
-      exchange.sendResponseHeaders(200, body.length);
       int half = body.length / 2;
+      log(method, path, 200, half, requestHeaders);
+      exchange.sendResponseHeaders(200, body.length);
       exchange.getResponseBody().write(body, 0, half);
       exchange.getResponseBody().flush();
-      log(method, path, 200, half, requestHeaders);
       // An IOException out of the handler is what makes the JDK's server close the connection;
       // otherwise it keeps it open and the client waits for the rest of the body forever.
       throw new IOException("truncated on purpose");
@@ -286,8 +286,8 @@ public final class RepositoryServer implements AutoCloseable {
   private void trickle(
       HttpExchange exchange, String method, String path, byte[] body, CountDownLatch release)
       throws IOException {
-    exchange.sendResponseHeaders(200, body.length);
     log(method, path, 200, 0, exchange.getRequestHeaders());
+    exchange.sendResponseHeaders(200, body.length);
     OutputStream out = exchange.getResponseBody();
     for (byte b : body) {
       out.write(b);
@@ -332,15 +332,16 @@ public final class RepositoryServer implements AutoCloseable {
   private void respond(HttpExchange exchange, String method, String path, int status, byte[] body)
       throws IOException {
     boolean sendBody = !method.equals("HEAD") && body.length > 0;
+    log(method, path, status, sendBody ? body.length : 0, exchange.getRequestHeaders());
     exchange.sendResponseHeaders(status, sendBody ? body.length : -1);
     if (sendBody) {
       try (OutputStream out = exchange.getResponseBody()) {
         out.write(body);
       }
     }
-    log(method, path, status, sendBody ? body.length : 0, exchange.getRequestHeaders());
   }
 
+  // Called before the answer leaves: a client that has its answer finds its request logged.
   private synchronized void log(
       String method, String path, int status, long bytes, Map<String, List<String>> headers) {
     requests.add(new Request(Instant.now(), method, path, status, bytes, headers));
