@@ -13,11 +13,12 @@
 #   postgresql-15   the rollout tests' throw-away servers (test-fixtures/postgres.sh runs
 #               /usr/lib/postgresql/15/bin; psql comes with its dependency postgresql-client-15).
 #               The host gets no cluster of its own: see below.
+#   openssl     the CA and certificate of a TLS test server (postgres.sh start --tls)
 #   pgbouncer   the rollout tests' throw-away pooler in front of those servers (postgres.sh
 #               bouncer). The host's own pgbouncer service is neither started nor enabled: below.
 set -eu
 
-packages="apt-utils curl dpkg gpg gpg-agent gpgconf libfaketime lintian mount pgbouncer postgresql-15 python3 python3-yaml systemd util-linux"
+packages="apt-utils curl dpkg gpg gpg-agent gpgconf libfaketime lintian mount openssl pgbouncer postgresql-15 python3 python3-yaml systemd util-linux"
 
 missing=""
 for p in $packages; do

@@ -4,6 +4,9 @@
 #   postgres.sh start [--port PORT] [--owner PID] [--set NAME=VALUE]...
 #                                 a fresh instance in /tmp/warehouse-pg.XXXXXXXX on 127.0.0.1
 #                                 (PORT, else a free one in 20000-32767: below the ephemeral range)
+#   postgres.sh start --tls ...   the same, with TLS: a CA and a server certificate for 127.0.0.1
+#                                 made in DIR/tls, and TCP logins over TLS only (hostssl; a plain
+#                                 TCP login is rejected by pg_hba.conf)
 #   postgres.sh start --dir DIR   the stopped instance in DIR again: same port, same data
 #   postgres.sh stop [--keep] DIR stops DIR's postmaster by PID (fast shutdown, then SIGQUIT,
 #                                 then SIGKILL) and removes DIR, unless --keep; idempotent
@@ -20,7 +23,9 @@
 #
 # start prints KEY=VALUE lines, PG_DIR first (as soon as it exists, so a caller that gives up can
 # still stop it): PG_DIR PG_HOST PG_PORT PG_PID (the postmaster) PG_DATABASE PG_USER PG_PASSWORD
-# PG_SUPERUSER PG_SUPERUSER_PASSWORD PG_JDBC_URL PG_LOG. Values never contain spaces. bouncer
+# PG_SUPERUSER PG_SUPERUSER_PASSWORD PG_JDBC_URL PG_LOG; with --tls also PG_TLS_CA (the CA that
+# signed the server's certificate) and PG_TLS_OTHER_CA (an unrelated CA, for tests that must be
+# refused). Values never contain spaces. bouncer
 # prints BOUNCER_HOST BOUNCER_PORT BOUNCER_PID BOUNCER_POOL_SIZE BOUNCER_JDBC_URL BOUNCER_LOG.
 #
 # The server runs as the `postgres` user when this runs as root (PostgreSQL refuses root), else as
@@ -228,6 +233,10 @@ print_instance() {
   echo "PG_SUPERUSER_PASSWORD=$(field "$dir" SUPERUSER_PASSWORD)"
   echo "PG_JDBC_URL=jdbc:postgresql://127.0.0.1:$port/$database"
   echo "PG_LOG=$dir/postgres.log"
+  if [[ $(field "$dir" TLS) == yes ]]; then
+    echo "PG_TLS_CA=$dir/tls/ca.crt"
+    echo "PG_TLS_OTHER_CA=$dir/tls/other-ca.crt"
+  fi
 }
 
 psql_in() {
@@ -238,8 +247,31 @@ psql_in() {
 
 random_hex() { od -An -N16 -tx1 /dev/urandom | tr -d ' \n'; }
 
+# A CA, a server certificate it signs (CN and subjectAltName 127.0.0.1, the only address the server
+# listens on) and an unrelated CA, in DIR/tls; the server's key readable by the server only.
+make_tls() {
+  local dir=$1 tls=$1/tls
+  mkdir -m 0700 "$tls"
+  openssl req -x509 -newkey rsa:2048 -nodes -days 2 -subj "/CN=postgres.sh test CA" \
+    -keyout "$tls/ca.key" -out "$tls/ca.crt" 2>/dev/null
+  openssl req -x509 -newkey rsa:2048 -nodes -days 2 -subj "/CN=postgres.sh other CA" \
+    -keyout "$tls/other-ca.key" -out "$tls/other-ca.crt" 2>/dev/null
+  openssl req -newkey rsa:2048 -nodes -subj "/CN=127.0.0.1" \
+    -keyout "$tls/server.key" -out "$tls/server.csr" 2>/dev/null
+  printf 'subjectAltName = IP:127.0.0.1\n' >"$tls/server.ext"
+  openssl x509 -req -in "$tls/server.csr" -CA "$tls/ca.crt" -CAkey "$tls/ca.key" \
+    -CAcreateserial -days 2 -extfile "$tls/server.ext" -out "$tls/server.crt" 2>/dev/null
+  rm -f "$tls/ca.key" "$tls/other-ca.key" "$tls/server.csr" "$tls/server.ext" "$tls/ca.srl"
+  chmod 0600 "$tls/server.key"
+  chmod 0644 "$tls/ca.crt" "$tls/other-ca.crt" "$tls/server.crt"
+  chown -R "$runs_as:" "$tls"
+  # The CA files are for the tests' clients, which may run as another user: the directory's
+  # owner-only mode keeps the key; the certificates are public.
+  chmod 0711 "$tls"
+}
+
 start_fresh() {
-  local given_port=$1 owner=$2; shift 2
+  local given_port=$1 owner=$2 tls=$3; shift 3
   local dir port started password superuser_password attempt setting
   require_postgres
   [[ $runs_as != postgres ]] || id postgres >/dev/null 2>&1 || die "no postgres user: run test-fixtures/install-deps.sh as root"
@@ -257,6 +289,10 @@ start_fresh() {
   chown -R "$runs_as:" "$dir"
   # The watchdog first: from here on, the owner's death removes whatever exists.
   setsid "$self" watch "$dir" </dev/null >/dev/null 2>&1 &
+  if [[ $tls == yes ]]; then
+    echo "TLS=yes" >>"$dir/instance.env"
+    make_tls "$dir"
+  fi
   as_server_user "$dir" "$bindir/initdb" -D "$dir/data" -U "$superuser" --pwfile="$dir/superuser.pw" \
     --auth-local=trust --auth-host=scram-sha-256 --no-locale -E UTF8 --no-sync >/dev/null
   rm -f "$dir/superuser.pw"
@@ -274,9 +310,18 @@ start_fresh() {
     echo "log_timezone = 'UTC'"
     echo "log_line_prefix = '%m [%p] %q%u@%d '"
     echo "shared_preload_libraries = 'pg_stat_statements'"
+    if [[ $tls == yes ]]; then
+      echo "ssl = on"
+      echo "ssl_cert_file = '$dir/tls/server.crt'"
+      echo "ssl_key_file = '$dir/tls/server.key'"
+    fi
     for setting in "$@"; do echo "$setting"; done
   } >>"$dir/data/postgresql.conf"
-  printf 'local all all trust\nhost all all 127.0.0.1/32 scram-sha-256\n' >"$dir/data/pg_hba.conf"
+  if [[ $tls == yes ]]; then
+    printf 'local all all trust\nhostssl all all 127.0.0.1/32 scram-sha-256\n' >"$dir/data/pg_hba.conf"
+  else
+    printf 'local all all trust\nhost all all 127.0.0.1/32 scram-sha-256\n' >"$dir/data/pg_hba.conf"
+  fi
   # A chosen port may be taken between the check and the bind: choose again, a few times.
   for ((attempt = 0; attempt < (given_port ? 1 : 10); attempt++)); do
     port=${given_port:-$(free_port)}
@@ -389,9 +434,10 @@ command=${1:-}
 [[ $# -gt 0 ]] && shift
 case "$command" in
   start)
-    given_port="" owner=$PPID dir="" settings=()
+    given_port="" owner=$PPID dir="" settings=() tls=no
     while [[ $# -gt 0 ]]; do
       case "$1" in
+        --tls) tls=yes; shift ;;
         --port) given_port=$2; shift 2 ;;
         --owner) owner=$2; shift 2 ;;
         --dir) dir=$2; shift 2 ;;
@@ -410,7 +456,7 @@ case "$command" in
     if [[ -n "$dir" ]]; then
       start_again "$dir"
     else
-      start_fresh "$given_port" "$owner" "${settings[@]}"
+      start_fresh "$given_port" "$owner" "$tls" "${settings[@]}"
     fi
     ;;
   stop)

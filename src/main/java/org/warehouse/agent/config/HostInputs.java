@@ -5,12 +5,14 @@ import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.util.Optional;
 import org.warehouse.agent.attributes.StrictModes;
 
 /**
  * The files agent.yml names that a run relies on, checked on this host before anything changes, by
- * {@code check-config} and every converge alike: each repository's {@code signed_by} keyring must
- * be an existing regular file that only root (or the agent's user) could have written.
+ * {@code check-config} and every converge alike: each repository's {@code signed_by} keyring and
+ * the rollout database's {@code sslrootcert} must be an existing regular file that only root (or
+ * the agent's user) could have written.
  */
 public final class HostInputs {
   private HostInputs() {}
@@ -18,21 +20,34 @@ public final class HostInputs {
   /** Checks every keyring of {@code s}; the message names agent.yml, the repository and the fix. */
   public static void check(Settings s) throws ConfigException {
     for (Settings.Repository r : s.repositories()) {
-      Path key = r.signedBy();
-      String where = s.source() + ": repository '" + r.name() + "': signed_by keyring ";
-      try {
-        Path real = StrictModes.FOR_THIS_PROCESS.check(key);
-        if (!Files.isRegularFile(real, LinkOption.NOFOLLOW_LINKS)) {
-          throw new ConfigException(where + key + " is not a regular file");
-        }
-      } catch (NoSuchFileException e) {
-        throw new ConfigException(
-            where + key + " does not exist (apt would refuse the repository)", e);
-      } catch (IOException e) {
-        throw new ConfigException(where + key + ": cannot read: " + e.getMessage(), e);
-      } catch (StrictModes.UntrustedFileException e) {
-        throw new ConfigException(where + e.getMessage(), e);
+      trusted(
+          r.signedBy(),
+          s.source() + ": repository '" + r.name() + "': signed_by keyring ",
+          "apt would refuse the repository");
+    }
+    if (s.rollout().isPresent()) {
+      Optional<Path> ca = s.rollout().get().database().tls().rootCert();
+      if (ca.isPresent()) {
+        trusted(
+            ca.get(),
+            s.source() + ": rollout.database.sslrootcert ",
+            "the agent could not check the database server's certificate");
       }
+    }
+  }
+
+  private static void trusted(Path file, String where, String ifMissing) throws ConfigException {
+    try {
+      Path real = StrictModes.FOR_THIS_PROCESS.check(file);
+      if (!Files.isRegularFile(real, LinkOption.NOFOLLOW_LINKS)) {
+        throw new ConfigException(where + file + " is not a regular file");
+      }
+    } catch (NoSuchFileException e) {
+      throw new ConfigException(where + file + " does not exist (" + ifMissing + ")", e);
+    } catch (IOException e) {
+      throw new ConfigException(where + file + ": cannot read: " + e.getMessage(), e);
+    } catch (StrictModes.UntrustedFileException e) {
+      throw new ConfigException(where + e.getMessage(), e);
     }
   }
 }

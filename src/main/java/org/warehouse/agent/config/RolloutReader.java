@@ -1,5 +1,6 @@
 package org.warehouse.agent.config;
 
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
@@ -29,7 +30,9 @@ final class RolloutReader {
           "password_secret",
           "schema",
           "connect_timeout",
-          "statement_timeout");
+          "statement_timeout",
+          "sslmode",
+          "sslrootcert");
 
   // Group and host names end up in the database and in metrics labels: plain names only.
   private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_.-]{0,62}");
@@ -127,7 +130,39 @@ final class RolloutReader {
         secret,
         identifier(db, "schema", "warehouse_agent"),
         atLeast(db, "connect_timeout", "5s", Duration.ofSeconds(1)),
-        atLeast(db, "statement_timeout", "5s", Duration.ofMillis(100)));
+        atLeast(db, "statement_timeout", "5s", Duration.ofMillis(100)),
+        tls(db));
+  }
+
+  // libpq's words. A CA file only where it is used: with require, pgjdbc would ignore it and an
+  // operator would believe the server checked.
+  private static Settings.DatabaseTls tls(YamlMap db) throws ConfigException {
+    String label = db.string("sslmode", SslMode.PREFER.label());
+    SslMode mode =
+        SslMode.parse(label)
+            .orElseThrow(
+                () ->
+                    db.error(
+                        db.node("sslmode"),
+                        db.child("sslmode"),
+                        "'" + label + "' is not an sslmode: one of " + SslMode.labels()));
+    if (mode.verifies() && !db.has("sslrootcert")) {
+      throw db.error(
+          db.node("sslmode"),
+          db.child("sslrootcert"),
+          "missing: sslmode "
+              + mode
+              + " checks the server's certificate against the CA in this file (PEM)");
+    }
+    if (!mode.verifies() && db.has("sslrootcert")) {
+      throw db.error(
+          db.node("sslrootcert"),
+          db.child("sslrootcert"),
+          "is used only with sslmode verify-ca or verify-full (sslmode is " + mode + ")");
+    }
+    Optional<Path> rootCert =
+        mode.verifies() ? Optional.of(db.absolutePath("sslrootcert", null)) : Optional.empty();
+    return new Settings.DatabaseTls(mode, rootCert);
   }
 
   private static String name(YamlMap m, String key, String fallback) throws ConfigException {

@@ -102,5 +102,38 @@ public record Settings(
       Optional<String> passwordSecret,
       String schema,
       Duration connectTimeout,
-      Duration statementTimeout) {}
+      Duration statementTimeout,
+      DatabaseTls tls) {
+
+    /** A database reached with pgjdbc's default TLS ({@link DatabaseTls#DEFAULT}). */
+    public RolloutDatabase(
+        String host,
+        int port,
+        String name,
+        String user,
+        Optional<String> passwordSecret,
+        String schema,
+        Duration connectTimeout,
+        Duration statementTimeout) {
+      this(
+          host,
+          port,
+          name,
+          user,
+          passwordSecret,
+          schema,
+          connectTimeout,
+          statementTimeout,
+          DatabaseTls.DEFAULT);
+    }
+  }
+
+  /**
+   * TLS to the rollout database: the sslmode, and for verify-ca and verify-full the CA file that
+   * signed the server's certificate (an absolute path, checked by strict modes).
+   */
+  public record DatabaseTls(SslMode mode, Optional<Path> rootCert) {
+    /** libpq's and pgjdbc's default: TLS when the server offers it, its certificate unchecked. */
+    public static final DatabaseTls DEFAULT = new DatabaseTls(SslMode.PREFER, Optional.empty());
+  }
 }

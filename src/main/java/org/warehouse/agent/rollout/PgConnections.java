@@ -1,5 +1,8 @@
 package org.warehouse.agent.rollout;
 
+import java.io.IOException;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
@@ -9,6 +12,7 @@ import java.util.Optional;
 import java.util.Properties;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import org.warehouse.agent.attributes.StrictModes;
 import org.warehouse.agent.config.Settings;
 
 /**
@@ -27,6 +31,7 @@ public final class PgConnections implements AutoCloseable {
   private final Duration statementTimeout;
   private final String schema;
   private final Password password;
+  private final Settings.DatabaseTls tls;
   private Connection connection;
 
   /** The password, read when a connection is first opened (a secret file may come later). */
@@ -53,6 +58,9 @@ public final class PgConnections implements AutoCloseable {
     p.setProperty("ApplicationName", "warehouse-agent");
     // Server-side prepared statements outlive a transaction: not with transaction pooling.
     p.setProperty("prepareThreshold", "0");
+    this.tls = db.tls();
+    p.setProperty("sslmode", tls.mode().label());
+    tls.rootCert().ifPresent(ca -> p.setProperty("sslrootcert", ca.toString()));
     this.properties = p;
   }
 
@@ -80,6 +88,8 @@ public final class PgConnections implements AutoCloseable {
     ds.setTcpKeepAlive(true);
     ds.setApplicationName("warehouse-agent");
     ds.setPrepareThreshold(0);
+    ds.setSslMode(tls.mode().label());
+    tls.rootCert().ifPresent(ca -> ds.setSslRootCert(ca.toString()));
     return ds;
   }
 
@@ -128,6 +138,7 @@ public final class PgConnections implements AutoCloseable {
 
   private Connection open() throws SQLException, RolloutException {
     if (connection == null || connection.isClosed()) {
+      checkRootCert();
       Optional<String> pw = password.read();
       if (pw.isPresent()) {
         properties.setProperty("password", pw.get());
@@ -150,6 +161,25 @@ public final class PgConnections implements AutoCloseable {
       connection = c;
     }
     return connection;
+  }
+
+  // The CA decides which server the agent believes: read only one that root alone could have
+  // written (check-config says the same earlier; this holds for every caller, every connection).
+  private void checkRootCert() throws RolloutException {
+    if (tls.rootCert().isEmpty()) {
+      return;
+    }
+    Path ca = tls.rootCert().get();
+    String where = "rollout database " + url + ": sslrootcert ";
+    try {
+      StrictModes.FOR_THIS_PROCESS.check(ca);
+    } catch (StrictModes.UntrustedFileException e) {
+      throw new RolloutException(where + e.getMessage(), e);
+    } catch (NoSuchFileException e) {
+      throw new RolloutException(where + ca + " does not exist", e);
+    } catch (IOException e) {
+      throw new RolloutException(where + ca + ": cannot read: " + e.getMessage(), e);
+    }
   }
 
   private static void rollbackQuietly(Connection c) {

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -13,8 +14,9 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * What agent.yml may hand to the host: a file mode the writer can set, a signed_by that stays one
- * option of apt's source line and names a trusted keyring, and agent.yml itself only if no one but
- * root (or the agent's user) could have written it.
+ * option of apt's source line and names a trusted keyring, a rollout database CA only where an
+ * sslmode checks with it, and agent.yml itself only if no one but root (or the agent's user) could
+ * have written it.
  */
 class InputValidationTest {
   @TempDir Path dir;
@@ -102,6 +104,77 @@ class InputValidationTest {
                 + " is writable by group or others (mode 0666); fix: chmod go-w "
                 + key);
     Files.setPosixFilePermissions(key, PosixFilePermissions.fromString("rw-r--r--"));
+    HostInputs.check(SettingsLoader.load(yml));
+  }
+
+  private static String rollout(String tls) {
+    return "rollout:\n  group: web\n  database: {host: db.internal, name: w, user: a" + tls + "}\n";
+  }
+
+  @Test
+  void theRolloutDatabaseTlsDefaultsToPreferAndTakesLibpqsModes() throws Exception {
+    Settings.DatabaseTls tls =
+        SettingsLoader.load(write(rollout(""))).rollout().get().database().tls();
+    assertThat(tls).isEqualTo(Settings.DatabaseTls.DEFAULT);
+    assertThat(tls.mode().label()).isEqualTo("prefer");
+    for (String mode : new String[] {"disable", "allow", "prefer", "require"}) {
+      assertThat(
+              SettingsLoader.load(write(rollout(", sslmode: " + mode)))
+                  .rollout()
+                  .get()
+                  .database()
+                  .tls())
+          .isEqualTo(new Settings.DatabaseTls(SslMode.parse(mode).orElseThrow(), Optional.empty()));
+    }
+    Path ca = Files.writeString(dir.resolve("ca.crt"), "PEM");
+    Settings s = SettingsLoader.load(write(rollout(", sslmode: verify-full, sslrootcert: " + ca)));
+    assertThat(s.rollout().get().database().tls())
+        .isEqualTo(new Settings.DatabaseTls(SslMode.VERIFY_FULL, Optional.of(ca)));
+    HostInputs.check(s);
+  }
+
+  @Test
+  void aVerifyingSslmodeNeedsItsCaAndOnlyItUsesOne() throws Exception {
+    assertThat(errorOf(rollout(", sslmode: verify-all")))
+        .endsWith(
+            ":3: rollout.database.sslmode: 'verify-all' is not an sslmode: one of disable, allow,"
+                + " prefer, require, verify-ca, verify-full");
+    assertThat(errorOf(rollout(", sslmode: verify-ca")))
+        .endsWith(
+            ":3: rollout.database.sslrootcert: missing: sslmode verify-ca checks the server's"
+                + " certificate against the CA in this file (PEM)");
+    assertThat(errorOf(rollout(", sslmode: require, sslrootcert: /etc/ca.crt")))
+        .endsWith(
+            ":3: rollout.database.sslrootcert: is used only with sslmode verify-ca or verify-full"
+                + " (sslmode is require)");
+    assertThat(errorOf(rollout(", sslrootcert: /etc/ca.crt"))).endsWith("(sslmode is prefer)");
+    assertThat(errorOf(rollout(", sslmode: verify-full, sslrootcert: ca.crt")))
+        .endsWith(":3: rollout.database.sslrootcert: 'ca.crt' is not an absolute path");
+  }
+
+  @Test
+  void theDatabasesCaMustExistAndPassStrictModes() throws Exception {
+    Path ca = dir.resolve("ca.crt");
+    Path yml = write(rollout(", sslmode: verify-full, sslrootcert: " + ca));
+    assertThat(errorOf(rollout(", sslmode: verify-full, sslrootcert: " + ca)))
+        .isEqualTo(
+            yml
+                + ": rollout.database.sslrootcert "
+                + ca
+                + " does not exist (the agent could not check the database server's"
+                + " certificate)");
+    Files.writeString(ca, "PEM");
+    Files.setPosixFilePermissions(ca, PosixFilePermissions.fromString("rw-rw-rw-"));
+    assertThat(errorOf(rollout(", sslmode: verify-full, sslrootcert: " + ca)))
+        .isEqualTo(
+            yml
+                + ": rollout.database.sslrootcert "
+                + ca
+                + ": untrusted input: "
+                + ca
+                + " is writable by group or others (mode 0666); fix: chmod go-w "
+                + ca);
+    Files.setPosixFilePermissions(ca, PosixFilePermissions.fromString("rw-r--r--"));
     HostInputs.check(SettingsLoader.load(yml));
   }
 

@@ -42,8 +42,23 @@ public final class TestPostgres implements AutoCloseable {
    * log_min_duration_statement = 0}.
    */
   public static TestPostgres start(int port, List<String> settings) {
+    return start(port, settings, false);
+  }
+
+  /**
+   * A fresh server with TLS: its certificate (for 127.0.0.1) signed by {@link #tlsCa()}, and TCP
+   * logins over TLS only.
+   */
+  public static TestPostgres startWithTls() {
+    return start(0, List.of(), true);
+  }
+
+  private static TestPostgres start(int port, List<String> settings, boolean tls) {
     PostgresScript.requireInstalled(PostgresScript.BIN_DIR);
     List<String> args = new ArrayList<>(List.of("start", "--owner", ownPid()));
+    if (tls) {
+      args.add("--tls");
+    }
     if (port != 0) {
       args.addAll(List.of("--port", Integer.toString(port)));
     }
@@ -73,6 +88,16 @@ public final class TestPostgres implements AutoCloseable {
 
   public String password() {
     return values.get("PG_PASSWORD");
+  }
+
+  /** The CA (PEM) that signed a {@link #startWithTls()} server's certificate. */
+  public Path tlsCa() {
+    return Path.of(values.get("PG_TLS_CA"));
+  }
+
+  /** A CA (PEM) that signed nothing this server has. */
+  public Path tlsOtherCa() {
+    return Path.of(values.get("PG_TLS_OTHER_CA"));
   }
 
   public String superuser() {
