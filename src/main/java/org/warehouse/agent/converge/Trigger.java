@@ -5,7 +5,9 @@ import java.util.Locale;
 /** Why a run happened; its label is the wire form (reports, logs, metric labels). */
 public enum Trigger {
   SCHEDULED,
-  MANUAL;
+  MANUAL,
+  /** Started by the fleet rollout's beat: a slot this host waited for was just granted. */
+  ROLLOUT;
 
   /** The trigger whose {@link #label()} is {@code label}; an unknown one is an exception. */
   public static Trigger parse(String label) {
@@ -17,7 +19,7 @@ public enum Trigger {
     throw new IllegalArgumentException("unknown trigger: " + label);
   }
 
-  /** The lower-case name (scheduled, manual) of reports, logs, metrics and state files. */
+  /** The lower-case name (scheduled, manual, rollout) of reports, logs, metrics and state files. */
   public String label() {
     return name().toLowerCase(Locale.ROOT);
   }

@@ -8,7 +8,6 @@ import java.util.function.Supplier;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 import org.warehouse.agent.config.Settings;
-import org.warehouse.agent.converge.RunListener;
 import org.warehouse.agent.rollout.RolloutGate;
 import org.warehouse.agent.rollout.RolloutRegistry;
 import org.warehouse.agent.rollout.RolloutTicker;
@@ -65,7 +64,7 @@ final class RolloutBeat implements Runnable {
       boolean busy = runs.runningSince().isPresent();
       if (ticker.tick(busy) && allowed.getAsBoolean()) {
         LOG.info("rollout: converging now");
-        var unused = runs.requestManual(false, RunListener.NONE);
+        var unused = runs.requestRollout();
       }
     } catch (RuntimeException e) {
       // The timer thread must survive anything; the next beat tries again.

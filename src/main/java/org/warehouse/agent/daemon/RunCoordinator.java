@@ -39,7 +39,10 @@ import org.warehouse.agent.resource.AptIndexResource;
 final class RunCoordinator {
   private static final Logger LOG = Logger.getLogger("daemon");
 
-  /** A manual request not started yet, with everyone who joined it. */
+  /** What a request asks for: its trigger, and whether it is a why-run. */
+  private record Kind(Trigger trigger, boolean whyRun) {}
+
+  /** A manual or rollout request not started yet, with everyone who joined it. */
   private static final class Pending {
     final List<RunListener> listeners = new ArrayList<>();
     final CompletableFuture<RunOutcome> result = new CompletableFuture<>();
@@ -69,7 +72,8 @@ final class RunCoordinator {
       Executors.newSingleThreadExecutor(daemonThreads("manual converge"));
   private final ScheduledExecutorService timeouts =
       Executors.newSingleThreadScheduledExecutor(daemonThreads("run timeout"));
-  private final Map<Boolean, Pending> waiting = new HashMap<>();
+  // Requests waiting to start, one per kind: a request of the same kind joins it.
+  private final Map<Kind, Pending> waiting = new HashMap<>();
   private boolean stopping;
   private StopRequest current;
   private Instant runningSince;
@@ -106,16 +110,28 @@ final class RunCoordinator {
    * @param listener gets the events of the run this request ends up in
    * @return the outcome, once that run is over
    */
-  synchronized CompletableFuture<RunOutcome> requestManual(boolean whyRun, RunListener listener) {
+  CompletableFuture<RunOutcome> requestManual(boolean whyRun, RunListener listener) {
+    return request(new Kind(Trigger.MANUAL, whyRun), listener);
+  }
+
+  /**
+   * Asks for the converge the rollout's beat wants (a slot was just granted): run as a manual one
+   * is, labelled {@link Trigger#ROLLOUT} in the report, the log and the metrics.
+   */
+  CompletableFuture<RunOutcome> requestRollout() {
+    return request(new Kind(Trigger.ROLLOUT, false), RunListener.NONE);
+  }
+
+  private synchronized CompletableFuture<RunOutcome> request(Kind kind, RunListener listener) {
     if (stopping) {
       return CompletableFuture.completedFuture(
           RunOutcome.error(RunError.STOPPING, "the agent is stopping; try again when it is up"));
     }
-    Pending p = waiting.get(whyRun);
+    Pending p = waiting.get(kind);
     if (p == null) {
       Pending created = new Pending();
-      waiting.put(whyRun, created);
-      manualThread.execute(() -> runManual(whyRun, created));
+      waiting.put(kind, created);
+      manualThread.execute(() -> runRequested(kind, created));
       p = created;
     }
     p.listeners.add(listener);
@@ -158,12 +174,12 @@ final class RunCoordinator {
     return stopping;
   }
 
-  private void runManual(boolean whyRun, Pending p) {
+  private void runRequested(Kind kind, Pending p) {
     running.lock();
     try {
       List<RunListener> listeners;
       synchronized (this) {
-        waiting.remove(whyRun, p);
+        waiting.remove(kind, p);
         if (stopping) {
           p.result.complete(RunOutcome.error(RunError.STOPPING, "the agent is stopping"));
           return;
@@ -171,7 +187,7 @@ final class RunCoordinator {
         listeners = new ArrayList<>(p.listeners);
       }
       listeners.add(0, context.listener());
-      p.result.complete(execute(Trigger.MANUAL, whyRun, new FanOutListener(listeners)));
+      p.result.complete(execute(kind.trigger(), kind.whyRun(), new FanOutListener(listeners)));
     } catch (RuntimeException e) {
       p.result.complete(RunOutcome.error(RunError.FAILED, "internal error: " + e));
       throw e;

@@ -10,7 +10,7 @@ class TriggerAndRunResultTest {
   @Test
   void triggerLabelsAreTheWireFormsOfEarlierVersions() {
     assertThat(Arrays.stream(Trigger.values()).map(Trigger::label))
-        .containsExactly("scheduled", "manual");
+        .containsExactly("scheduled", "manual", "rollout");
     for (Trigger t : Trigger.values()) {
       assertThat(Trigger.parse(t.label())).isSameAs(t);
       assertThat(t).hasToString(t.label());

@@ -118,6 +118,33 @@ class RunCoordinatorTest {
   }
 
   @Test
+  void theRolloutBeatsRequestsJoinEachOtherAndRunLabelledRollout() throws Exception {
+    CountDownLatch release = new CountDownLatch(1);
+    ScriptedResource slow = new ScriptedResource("slow:1", release, 0);
+    plan = () -> Runner.plan(List.of(slow));
+    RunCoordinator c = coordinator(TestSettings.load(dir, ""));
+    Thread scheduled = new Thread(c::runScheduled);
+    scheduled.start();
+    assertThat(slow.entered.await(10, TimeUnit.SECONDS)).isTrue();
+
+    CompletableFuture<RunOutcome> beat = c.requestRollout();
+    CompletableFuture<RunOutcome> nextBeat = c.requestRollout();
+    CompletableFuture<RunOutcome> manual = c.requestManual(false, RunListener.NONE);
+    release.countDown();
+
+    RunReport rollout = beat.get(10, TimeUnit.SECONDS).report();
+    assertThat(rollout.trigger()).isEqualTo(Trigger.ROLLOUT);
+    assertThat(nextBeat.get(10, TimeUnit.SECONDS).report().runId()).isEqualTo(rollout.runId());
+    // A manual request does not join the rollout's run, nor the other way round: each run is
+    // labelled by what asked for it.
+    assertThat(manual.get(10, TimeUnit.SECONDS).report().trigger()).isEqualTo(Trigger.MANUAL);
+    scheduled.join(10_000);
+    assertThat(runs).containsExactly("scheduled", "rollout", "manual");
+    assertThat(ScriptedResource.MAX_RUNNING.get()).isEqualTo(1);
+    assertThat(c.stop("test", java.time.Duration.ofSeconds(5))).isTrue();
+  }
+
+  @Test
   void aRunPastRunTimeoutStopsBetweenResources() throws Exception {
     ScriptedResource slow = new ScriptedResource("slow:1", null, 1500);
     ScriptedResource next = new ScriptedResource("next:1", null, 0);

@@ -290,6 +290,15 @@ class RolloutSandboxIT {
           for (String name : List.of("host-b", "host-c")) {
             assertThat(host(name).sandbox().journal(RolloutFleet.UNIT))
                 .contains("rollout: converging now");
+            // The run the beat started says so: in its report and in the metrics.
+            assertThat(DaemonLooks.lastRun(host(name).host()).get("trigger").asText())
+                .isEqualTo("rollout");
+            String scrape = DaemonLooks.metrics(host(name).host(), host(name).metricsPort());
+            assertThat(
+                    DaemonLooks.sample(
+                        scrape,
+                        "warehouse_agent_converge_runs_total{result=\"changed\",trigger=\"rollout\"}"))
+                .isEqualTo(1.0);
           }
         });
   }
