@@ -3,6 +3,7 @@ package org.warehouse.agent.daemon;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.Map;
+import java.util.Optional;
 import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
 import java.util.logging.Level;
@@ -15,8 +16,9 @@ import org.warehouse.agent.service.HealthChecker;
 
 /**
  * The daemon's side of a fleet rollout: every rollout.poll it lets the {@link RolloutTicker} renew,
- * finish or ask again, and starts a converge when a slot was just granted. Runs on the daemon's
- * timer thread once a second and does nothing while agent.yml has no rollout section.
+ * finish or ask again, and starts a converge when a slot was just granted; in the seconds between,
+ * it watches the health of a slot waiting out min_healthy_time. Runs on the daemon's timer thread
+ * once a second and does nothing while agent.yml has no rollout section.
  */
 final class RolloutBeat implements Runnable {
   private static final Logger LOG = Logger.getLogger("daemon");
@@ -51,6 +53,7 @@ final class RolloutBeat implements Runnable {
     }
     Instant now = clock.instant();
     if (now.isBefore(next)) {
+      watch(s);
       return;
     }
     next = now.plus(s.rollout().get().poll());
@@ -69,6 +72,18 @@ final class RolloutBeat implements Runnable {
     } catch (RuntimeException e) {
       // The timer thread must survive anything; the next beat tries again.
       LOG.log(Level.WARNING, "rollout beat failed", e);
+    }
+  }
+
+  // Every second between polls, outside runs: the health of a slot waiting out min_healthy_time.
+  private void watch(Settings s) {
+    try {
+      Optional<RolloutGate> gate = RolloutRegistry.current();
+      if (gate.isPresent() && gate.get() == adopted && runs.runningSince().isEmpty()) {
+        new RolloutTicker(gate.get(), ServicesHealthProbe.of(s.services(), HEALTH)).watch();
+      }
+    } catch (RuntimeException e) {
+      LOG.log(Level.WARNING, "rollout health watch failed", e);
     }
   }
 }

@@ -6,9 +6,10 @@ import java.util.logging.Logger;
 /**
  * The rollout's heartbeat between runs, every {@code poll}: renews the slot held, releases it once
  * the host has been healthy for min_healthy_time (its {@link HealthProbe} answering healthy on
- * every beat until then; unhealthy counts the release's failure), asks again for a version this
- * host waits for, and after a restart takes back a slot this host still holds. Never throws: the
- * database being away shows in {@link RolloutHealth} and the gate stays closed.
+ * every beat and every {@link #watch()} until then; unhealthy counts the release's failure), asks
+ * again for a version this host waits for, and after a restart takes back a slot this host still
+ * holds. Never throws: the database being away shows in {@link RolloutHealth} and the gate stays
+ * closed.
  */
 public final class RolloutTicker {
   private static final Logger LOG = Logger.getLogger(RolloutTicker.class.getName());
@@ -57,7 +58,8 @@ public final class RolloutTicker {
     if (held.isPresent()) {
       Slot s = held.get();
       if (gate.healthyReported()) {
-        Optional<String> wrong = probe.unhealthy();
+        // A run in progress may be restarting the services on purpose: not a health answer.
+        Optional<String> wrong = runInProgress ? Optional.empty() : probe.unhealthy();
         if (wrong.isPresent()) {
           gate.unhealthyBeforeRelease(s, wrong.get());
           return false;
@@ -97,6 +99,36 @@ public final class RolloutTicker {
       gate.stopWaiting();
     }
     return false;
+  }
+
+  /**
+   * Between beats (the daemon calls it every second, never during a run): looks at the services'
+   * health while the slot waits out min_healthy_time, so that a service failing between two polls
+   * counts within a second, not at the next poll. Calls the database only to report an unhealthy
+   * answer, and not while the last call failed (the next beat reports it then).
+   */
+  public void watch() {
+    Slot s;
+    synchronized (gate) {
+      Optional<Slot> held = gate.slot();
+      if (held.isEmpty() || !gate.healthyReported() || !gate.health().reachable()) {
+        return;
+      }
+      s = held.get();
+    }
+    // Outside the gate's lock: a slow health URL must not hold up a converge asking the gate.
+    Optional<String> wrong = probe.unhealthy();
+    if (wrong.isEmpty()) {
+      return;
+    }
+    synchronized (gate) {
+      try {
+        gate.unhealthyBeforeRelease(s, wrong.get());
+        gate.health().reached();
+      } catch (RolloutException e) {
+        gate.health().failed(e);
+      }
+    }
   }
 
   /** After the agent (re)started: takes back the slot this host still holds, if any. */

@@ -135,6 +135,49 @@ class RolloutGatePostgresIT {
   }
 
   @Test
+  void theWatchBetweenPollsCountsAnUnhealthyAnswerAtOnceAndReleasesNothingItself()
+      throws Exception {
+    List<String> looked = new ArrayList<>();
+    HealthProbe up =
+        () -> {
+          looked.add("look");
+          return Optional.empty();
+        };
+    // Admitted and restarting, not yet reported healthy: nothing to watch.
+    RolloutGate a = gate("a", Rollouts.rules(1, 1, 1, Duration.ofMinutes(5), Duration.ZERO));
+    assertThat(a.admit("warehouse", V).admitted()).isTrue();
+    a.confirm();
+    new RolloutTicker(a, up).watch();
+    assertThat(looked).isEmpty();
+
+    a.runFinished(run(RunResult.CHANGED, ResourceStatus.CHANGED, V, ""));
+    new RolloutTicker(a, up).watch();
+    assertThat(looked).hasSize(1);
+    // Healthy: the slot stays held; releasing it is the poll's (after min_healthy_time).
+    assertThat(a.slot()).isPresent();
+    assertThat(admin().status("web").get(0).count(HostState.DONE)).isZero();
+    // A run in progress may be restarting the services: the poll does not look then either.
+    assertThat(new RolloutTicker(a, up).tick(true)).isFalse();
+    assertThat(looked).hasSize(1);
+  }
+
+  @Test
+  void anUnhealthyAnswerToTheWatchCountsTheFailureWithoutWaitingForThePoll() throws Exception {
+    RolloutGate a = upgradedAndHealthy("a", 1);
+    HealthProbe down = () -> Optional.of("warehouse-web.service: connection refused");
+    new RolloutTicker(a, down).watch();
+
+    assertThat(a.slot()).isEmpty();
+    RolloutView v = admin().status("web").get(0);
+    assertThat(v.count(HostState.FAILED)).isEqualTo(1);
+    assertThat(v.state()).isEqualTo(RolloutState.HALTED);
+    assertThat(v.haltedReason())
+        .contains(
+            "a: unhealthy before min_healthy_time was up: warehouse-web.service: connection"
+                + " refused");
+  }
+
+  @Test
   void aFailedTransactionIsReportedAndHaltsTheRollout() throws Exception {
     RolloutGate a = gate("a", Rollouts.rules(1, 1, 1, Duration.ofMinutes(5), Duration.ZERO));
     a.admit("warehouse", V);

@@ -453,10 +453,16 @@ class RolloutSandboxIT {
         () -> {
           Member a = host("host-a");
           Member b = host("host-b");
-          // A long min_healthy_time for this rollout (the canary creates it with its rules).
+          // A long min_healthy_time for this rollout (the canary creates it with its rules), and
+          // a long poll on the canary: its health is watched every second between polls.
           a.agent()
               .configure(
-                  fleet.agentYml(a, RULES.replace("min_healthy_time: 3s", "min_healthy_time: 2m")),
+                  fleet.agentYml(
+                      a,
+                      RULES
+                          .replace("min_healthy_time: 3s", "min_healthy_time: 2m")
+                          .replace("lease_ttl: 20s", "lease_ttl: 2m")
+                          .replace("poll: 1s", "poll: 45s")),
                   Map.of());
           long reloads = reloads(a);
           a.sandbox().checkOutput("systemctl", "reload", RolloutFleet.UNIT);
@@ -471,13 +477,17 @@ class RolloutSandboxIT {
           assertThat(packageReport(waits.stdout()).get("detail").asText())
               .contains(FLAKY + " waiting for the rollout: all 1 slots held (max_parallel)");
           // It passed its restart's health check; now it stops answering.
+          Instant stopped = Instant.now();
           a.sandbox().checkOutput("systemctl", "stop", "warehouse-web");
 
           Await.until(
               "the rollout of " + FLAKY + " halted by host-a's beat",
-              Duration.ofSeconds(30),
+              Duration.ofSeconds(90),
               () -> fleet.rollout(FLAKY).orElseThrow().state() == RolloutState.HALTED);
           RolloutView v = rollout(FLAKY);
+          // Seen by the watch within seconds, not at host-a's next poll (up to 45 s away).
+          assertThat(Duration.between(stopped, at(v, "failed", "host-a")))
+              .isLessThan(Duration.ofSeconds(10));
           assertThat(v.haltedReason())
               .contains("host-a: unhealthy before min_healthy_time was up: warehouse-web.service: ")
               .contains(" from " + a.host().healthUrl());
