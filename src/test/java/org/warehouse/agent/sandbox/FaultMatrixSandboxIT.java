@@ -13,7 +13,6 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.MethodOrderer;
@@ -125,11 +124,6 @@ class FaultMatrixSandboxIT {
     return r.status() == 200 ? r.body() : "";
   }
 
-  private static double sample(String scrape, String series) {
-    Matcher m = Pattern.compile("(?m)^" + Pattern.quote(series) + " (\\S+)$").matcher(scrape);
-    return m.find() ? Double.parseDouble(m.group(1)) : Double.NaN;
-  }
-
   private static String runs(String result, String trigger) {
     return "warehouse_agent_converge_runs_total{result=\""
         + result
@@ -151,13 +145,13 @@ class FaultMatrixSandboxIT {
 
   /** How much {@code series} grew from {@code before} to {@code after}. */
   private static double grew(String before, String after, String series) {
-    return sample(after, series) - sample(before, series);
+    return DaemonLooks.sample(after, series) - DaemonLooks.sample(before, series);
   }
 
   /** One failed manual run, recorded as the last run. */
   private static void assertFailedRunCounted(String before, String after) {
     assertThat(grew(before, after, runs("failed", "manual"))).isEqualTo(1);
-    assertThat(sample(after, LAST_RUN_SUCCESS)).isZero();
+    assertThat(DaemonLooks.sample(after, LAST_RUN_SUCCESS)).isZero();
   }
 
   /** The clean run after a fault: exit code, the host working on {@code version}, success. */
@@ -165,7 +159,7 @@ class FaultMatrixSandboxIT {
     ExecResult run = new AgentInSandbox(host).converge();
     assertThat(run.exitCode()).as(run.toString()).isEqualTo(exitCode);
     assertWorking(host, version);
-    assertThat(sample(metrics(), LAST_RUN_SUCCESS)).isEqualTo(1);
+    assertThat(DaemonLooks.sample(metrics(), LAST_RUN_SUCCESS)).isEqualTo(1);
     working = version;
     return run;
   }
@@ -272,9 +266,9 @@ class FaultMatrixSandboxIT {
           Await.until(
               "the first scheduled converge",
               Duration.ofMinutes(2),
-              () -> sample(metricsIfUp(), runs("changed", "scheduled")) == 1);
+              () -> DaemonLooks.sample(metricsIfUp(), runs("changed", "scheduled")) == 1);
           assertWorking(host, first);
-          assertThat(sample(metrics(), LAST_RUN_SUCCESS)).isEqualTo(1);
+          assertThat(DaemonLooks.sample(metrics(), LAST_RUN_SUCCESS)).isEqualTo(1);
           working = first;
         });
   }
@@ -541,7 +535,8 @@ class FaultMatrixSandboxIT {
           long daemonPid = DaemonUnit.mainPid(s);
           String config = s.readFile(AgentInSandbox.CONFIG_YML);
           String before = metrics();
-          assertThat(sample(before, "warehouse_agent_config_last_reload_success")).isEqualTo(1);
+          assertThat(DaemonLooks.sample(before, "warehouse_agent_config_last_reload_success"))
+              .isEqualTo(1);
 
           s.writeFile(AgentInSandbox.CONFIG, good.replace("interval: 1h", "interval: soon"));
           try {
@@ -556,7 +551,8 @@ class FaultMatrixSandboxIT {
               () ->
                   grew(before, metricsIfUp(), "warehouse_agent_config_reloads_total{result=\"ok\"}")
                       == 1);
-          assertThat(sample(metrics(), "warehouse_agent_config_last_reload_success")).isEqualTo(1);
+          assertThat(DaemonLooks.sample(metrics(), "warehouse_agent_config_last_reload_success"))
+              .isEqualTo(1);
           recovers(0, working);
         });
   }
@@ -574,8 +570,8 @@ class FaultMatrixSandboxIT {
             grew(before, metricsIfUp(), "warehouse_agent_config_reloads_total{result=\"failed\"}")
                 == 1);
     String after = metrics();
-    assertThat(sample(after, "warehouse_agent_config_last_reload_success")).isZero();
-    assertThat(sample(after, "warehouse_agent_interval_seconds")).isEqualTo(3600);
+    assertThat(DaemonLooks.sample(after, "warehouse_agent_config_last_reload_success")).isZero();
+    assertThat(DaemonLooks.sample(after, "warehouse_agent_interval_seconds")).isEqualTo(3600);
     assertThat(journal())
         .containsPattern(
             Pattern.quote(AgentInSandbox.CONFIG)
@@ -623,7 +619,7 @@ class FaultMatrixSandboxIT {
           assertThat(agent.run("status").stdout()).contains("invalid input, nothing changed");
           String after = metrics();
           assertThat(grew(before, after, runs("failed", "manual"))).isEqualTo(2);
-          assertThat(sample(after, LAST_RUN_SUCCESS)).isZero();
+          assertThat(DaemonLooks.sample(after, LAST_RUN_SUCCESS)).isZero();
 
           s.exec(List.of("rm", BAD_ATTRIBUTES)).requireSuccess();
           recovers(0, working);
@@ -754,10 +750,10 @@ class FaultMatrixSandboxIT {
               "the restarted agent's first run",
               Duration.ofMinutes(2),
               () ->
-                  sample(metricsIfUp(), runs("changed", "scheduled"))
-                          + sample(metricsIfUp(), runs("failed", "scheduled"))
+                  DaemonLooks.sample(metricsIfUp(), runs("changed", "scheduled"))
+                          + DaemonLooks.sample(metricsIfUp(), runs("failed", "scheduled"))
                       >= 1);
-          assertThat(sample(metrics(), runs("changed", "scheduled"))).isEqualTo(1);
+          assertThat(DaemonLooks.sample(metrics(), runs("changed", "scheduled"))).isEqualTo(1);
           JsonNode last = history().get(history().size() - 1);
           assertThat(Instant.parse(last.get("start").asText())).isAfter(killed);
           assertWorking(host, next);
@@ -854,8 +850,10 @@ class FaultMatrixSandboxIT {
                 "the first run after the restart",
                 Duration.ofMinutes(2),
                 () -> scheduledRuns(metricsIfUp()) == 1);
-            assertThat(sample(metrics(), "warehouse_agent_interval_seconds")).isEqualTo(600);
-            double nextRun = sample(metrics(), "warehouse_agent_next_run_timestamp_seconds");
+            assertThat(DaemonLooks.sample(metrics(), "warehouse_agent_interval_seconds"))
+                .isEqualTo(600);
+            double nextRun =
+                DaemonLooks.sample(metrics(), "warehouse_agent_next_run_timestamp_seconds");
             double now = System.currentTimeMillis() / 1000.0;
             // The first slot after a start is at least half an interval after the first run.
             assertThat(nextRun).isBetween(now, now + 900 + 5);
@@ -874,9 +872,9 @@ class FaultMatrixSandboxIT {
             String forward = metrics();
             assertThat(scheduledRuns(forward)).isEqualTo(2);
             double later = System.currentTimeMillis() / 1000.0 + 3600;
-            assertThat(sample(forward, "warehouse_agent_next_run_timestamp_seconds"))
+            assertThat(DaemonLooks.sample(forward, "warehouse_agent_next_run_timestamp_seconds"))
                 .isBetween(later, later + 600 + 5);
-            assertThat(sample(forward, "warehouse_agent_last_run_timestamp_seconds"))
+            assertThat(DaemonLooks.sample(forward, "warehouse_agent_last_run_timestamp_seconds"))
                 .isGreaterThan(later - 120);
             ExecResult manual = new AgentInSandbox(host).converge();
             assertThat(manual.exitCode()).as(manual.toString()).isZero();
@@ -889,7 +887,9 @@ class FaultMatrixSandboxIT {
                 "the next run back within an interval",
                 Duration.ofMinutes(1),
                 () -> {
-                  double next = sample(metricsIfUp(), "warehouse_agent_next_run_timestamp_seconds");
+                  double next =
+                      DaemonLooks.sample(
+                          metricsIfUp(), "warehouse_agent_next_run_timestamp_seconds");
                   double t = System.currentTimeMillis() / 1000.0;
                   return next > t && next <= t + 600 + 5;
                 });
@@ -913,7 +913,7 @@ class FaultMatrixSandboxIT {
   private static double scheduledRuns(String scrape) {
     double n = 0;
     for (String result : List.of("changed", "unchanged", "failed")) {
-      n += sample(scrape, runs(result, "scheduled"));
+      n += DaemonLooks.sample(scrape, runs(result, "scheduled"));
     }
     return n;
   }
