@@ -85,15 +85,21 @@ class RunCoordinatorTest {
     }
   }
 
-  @Test
-  void requestsDuringARunJoinIntoOneRunRightAfterItNeverInParallel() throws Exception {
-    CountDownLatch release = new CountDownLatch(1);
+  /** A scheduled run of {@code c}, started and held in its one resource until {@code release}. */
+  private Thread scheduledRunHeldBy(RunCoordinator c, CountDownLatch release) throws Exception {
     ScriptedResource slow = new ScriptedResource("slow:1", release, 0);
     plan = () -> Runner.plan(List.of(slow));
-    RunCoordinator c = coordinator(TestSettings.load(dir, ""));
     Thread scheduled = new Thread(c::runScheduled);
     scheduled.start();
     assertThat(slow.entered.await(10, TimeUnit.SECONDS)).isTrue();
+    return scheduled;
+  }
+
+  @Test
+  void requestsDuringARunJoinIntoOneRunRightAfterItNeverInParallel() throws Exception {
+    CountDownLatch release = new CountDownLatch(1);
+    RunCoordinator c = coordinator(TestSettings.load(dir, ""));
+    Thread scheduled = scheduledRunHeldBy(c, release);
     assertThat(c.runningSince()).isPresent();
 
     Seen a = new Seen();
@@ -120,12 +126,8 @@ class RunCoordinatorTest {
   @Test
   void theRolloutBeatsRequestsJoinEachOtherAndRunLabelledRollout() throws Exception {
     CountDownLatch release = new CountDownLatch(1);
-    ScriptedResource slow = new ScriptedResource("slow:1", release, 0);
-    plan = () -> Runner.plan(List.of(slow));
     RunCoordinator c = coordinator(TestSettings.load(dir, ""));
-    Thread scheduled = new Thread(c::runScheduled);
-    scheduled.start();
-    assertThat(slow.entered.await(10, TimeUnit.SECONDS)).isTrue();
+    Thread scheduled = scheduledRunHeldBy(c, release);
 
     CompletableFuture<RunOutcome> beat = c.requestRollout();
     CompletableFuture<RunOutcome> nextBeat = c.requestRollout();
