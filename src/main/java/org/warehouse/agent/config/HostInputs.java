@@ -28,12 +28,18 @@ public final class HostInputs {
     if (s.rollout().isPresent()) {
       Optional<Path> ca = s.rollout().get().database().tls().rootCert();
       if (ca.isPresent()) {
-        trusted(
-            ca.get(),
-            s.source() + ": rollout.database.sslrootcert ",
-            "the agent could not check the database server's certificate");
+        checkDatabaseCa(ca.get(), s.source() + ": rollout.database.");
       }
     }
+  }
+
+  /**
+   * Checks the rollout database's CA file ({@code sslrootcert}) as check-config does; the rollout
+   * client calls it too, before each new connection. The message starts with {@code where}.
+   */
+  public static void checkDatabaseCa(Path ca, String where) throws ConfigException {
+    trusted(
+        ca, where + "sslrootcert ", "the agent could not check the database server's certificate");
   }
 
   private static void trusted(Path file, String where, String ifMissing) throws ConfigException {

@@ -1,8 +1,5 @@
 package org.warehouse.agent.rollout;
 
-import java.io.IOException;
-import java.nio.file.NoSuchFileException;
-import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
@@ -12,7 +9,8 @@ import java.util.Optional;
 import java.util.Properties;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import org.warehouse.agent.attributes.StrictModes;
+import org.warehouse.agent.config.ConfigException;
+import org.warehouse.agent.config.HostInputs;
 import org.warehouse.agent.config.Settings;
 
 /**
@@ -74,22 +72,17 @@ public final class PgConnections implements AutoCloseable {
     return url;
   }
 
-  /** A data source with the same settings, for Flyway's own connections. */
+  /** A data source with the same settings (the same properties), for Flyway's own connections. */
   javax.sql.DataSource dataSource() {
     org.postgresql.ds.PGSimpleDataSource ds = new org.postgresql.ds.PGSimpleDataSource();
     ds.setURL(url);
-    ds.setUser(properties.getProperty("user"));
-    if (properties.getProperty("password") != null) {
-      ds.setPassword(properties.getProperty("password"));
+    for (String name : properties.stringPropertyNames()) {
+      try {
+        ds.setProperty(name, properties.getProperty(name));
+      } catch (SQLException e) {
+        throw new IllegalStateException("not a pgjdbc property: " + name, e);
+      }
     }
-    ds.setConnectTimeout(Integer.parseInt(properties.getProperty("connectTimeout")));
-    ds.setLoginTimeout(Integer.parseInt(properties.getProperty("loginTimeout")));
-    ds.setSocketTimeout(Integer.parseInt(properties.getProperty("socketTimeout")));
-    ds.setTcpKeepAlive(true);
-    ds.setApplicationName("warehouse-agent");
-    ds.setPrepareThreshold(0);
-    ds.setSslMode(tls.mode().label());
-    tls.rootCert().ifPresent(ca -> ds.setSslRootCert(ca.toString()));
     return ds;
   }
 
@@ -169,16 +162,10 @@ public final class PgConnections implements AutoCloseable {
     if (tls.rootCert().isEmpty()) {
       return;
     }
-    Path ca = tls.rootCert().get();
-    String where = "rollout database " + url + ": sslrootcert ";
     try {
-      StrictModes.FOR_THIS_PROCESS.check(ca);
-    } catch (StrictModes.UntrustedFileException e) {
-      throw new RolloutException(where + e.getMessage(), e);
-    } catch (NoSuchFileException e) {
-      throw new RolloutException(where + ca + " does not exist", e);
-    } catch (IOException e) {
-      throw new RolloutException(where + ca + ": cannot read: " + e.getMessage(), e);
+      HostInputs.checkDatabaseCa(tls.rootCert().get(), "rollout database " + url + ": ");
+    } catch (ConfigException e) {
+      throw new RolloutException(e.getMessage(), e);
     }
   }
 

@@ -158,7 +158,12 @@ class DatabaseTlsPostgresIT {
                 + ca);
     Files.delete(ca);
     assertThatThrownBy(() -> session(c))
-        .hasMessage("rollout database " + c.url() + ": sslrootcert " + ca + " does not exist");
+        .hasMessage(
+            "rollout database "
+                + c.url()
+                + ": sslrootcert "
+                + ca
+                + " does not exist (the agent could not check the database server's certificate)");
   }
 
   @Test
